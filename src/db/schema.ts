@@ -1,0 +1,200 @@
+/**
+ * The catalog's tables (Drizzle, pg-core). One schema for PGlite and PostgreSQL alike; migrations in
+ * `./migrations` are generated from it with `npm run db:generate` and applied at start.
+ * Each domain owns its tables; other modules reach them only through that domain's service functions.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+// --- auth ---
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    isPlatformAdmin: boolean("is_platform_admin").notNull().default(false),
+    /** Platform roles beyond admin (e.g. `data-authority`), granted by platform admins. */
+    platformRoles: text("platform_roles").array().notNull().default(sql`'{}'::text[]`),
+    oidcIssuer: text("oidc_issuer"),
+    oidcSubject: text("oidc_subject"),
+    disabled: boolean("disabled").notNull().default(false),
+    createdAt: createdAt(),
+    lastLoginAt: tstz("last_login_at"),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
+    uniqueIndex("users_oidc_key").on(t.oidcIssuer, t.oidcSubject),
+  ],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie secret; the secret itself is never stored. */
+    idHash: text("id_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: tstz("expires_at").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** First characters of the secret, shown in listings so a user can tell tokens apart. */
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull().unique(),
+    scopes: text("scopes").array().notNull(),
+    expiresAt: tstz("expires_at"),
+    lastUsedAt: tstz("last_used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+/** Fixed-window counters for rate limits shared by every process on one database. */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: tstz("window_start").notNull(),
+  count: integer("count").notNull(),
+});
+
+/** In-flight OpenID Connect logins (state → PKCE verifier), so any process can finish the callback. */
+export const oidcLogins = pgTable("oidc_logins", {
+  state: text("state").primaryKey(),
+  codeVerifier: text("code_verifier").notNull(),
+  nonce: text("nonce").notNull(),
+  returnTo: text("return_to").notNull(),
+  createdAt: createdAt(),
+});
+
+// --- organizations ---
+
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull().unique(),
+    title: text("title").notNull(),
+    titleEn: text("title_en"),
+    kind: text("kind", {
+      enum: ["ministry", "province", "agency", "company", "research", "other"],
+    }).notNull(),
+    description: text("description"),
+    /** ISO 3166-1 alpha-2; decides cross-border rules for shared data. */
+    country: text("country").notNull().default("VN"),
+    website: text("website"),
+    email: text("email"),
+    createdAt: createdAt(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [check("organizations_name_format", sql`${t.name} ~ '^[a-z0-9][a-z0-9-]{1,62}$'`)],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["admin", "editor", "member"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index("memberships_user_idx").on(t.userId)],
+);
+
+// --- audit ---
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    at: tstz("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    resource: text("resource").notNull(),
+    details: jsonb("details").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    index("audit_actor_idx").on(t.actor, t.seq),
+    index("audit_resource_idx").on(t.resource, t.seq),
+    index("audit_action_idx").on(t.action, t.seq),
+    index("audit_at_idx").on(t.at),
+  ],
+);
+
+export const auditCheckpoints = pgTable("audit_checkpoints", {
+  seq: bigint("seq", { mode: "number" }).primaryKey(),
+  hash: text("hash").notNull(),
+  at: tstz("at").notNull(),
+  keyId: text("key_id").notNull(),
+  /** Ed25519 signature (base64url) over `mekong-audit-checkpoint:<seq>:<hash>`. */
+  signature: text("signature").notNull(),
+});
+
+// --- jobs ---
+
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    type: text("type").notNull(),
+    payload: jsonb("payload").notNull(),
+    state: text("state", { enum: ["queued", "running", "succeeded", "failed", "cancelled"] })
+      .notNull()
+      .default("queued"),
+    progress: real("progress").notNull().default(0),
+    message: text("message"),
+    result: jsonb("result"),
+    error: jsonb("error"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    runAt: tstz("run_at").notNull().defaultNow(),
+    leaseUntil: tstz("lease_until"),
+    lockedBy: text("locked_by"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    orgId: uuid("org_id").references(() => organizations.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+    finishedAt: tstz("finished_at"),
+  },
+  (t) => [
+    index("jobs_ready_idx").on(t.runAt).where(sql`${t.state} = 'queued'`),
+    index("jobs_lease_idx").on(t.leaseUntil).where(sql`${t.state} = 'running'`),
+  ],
+);

@@ -1,0 +1,90 @@
+/**
+ * The error catalog: every error the API answers has a stable snake_case `code` and an HTTP status,
+ * defined once here. `AppError` carries a code through the layers; `toProblem` turns any thrown value
+ * into an RFC 9457 problem document, hiding unknown errors behind the request id.
+ */
+
+export const ERROR_CATALOG = {
+  validation_failed: { status: 400, title: "The request is not valid" },
+  malformed_json: { status: 400, title: "The request body is not valid JSON" },
+  bad_request: { status: 400, title: "Bad request" },
+  unauthenticated: { status: 401, title: "Authentication is required" },
+  invalid_credentials: { status: 401, title: "Email or password is wrong" },
+  invalid_token: { status: 401, title: "The token is invalid, expired or revoked" },
+  forbidden: { status: 403, title: "You are not allowed to do this" },
+  insufficient_scope: { status: 403, title: "The token's scopes do not allow this" },
+  route_not_found: { status: 404, title: "No such route" },
+  user_not_found: { status: 404, title: "No such user" },
+  organization_not_found: { status: 404, title: "No such organization" },
+  member_not_found: { status: 404, title: "No such member" },
+  token_not_found: { status: 404, title: "No such API token" },
+  job_not_found: { status: 404, title: "No such job" },
+  method_not_allowed: { status: 405, title: "Method not allowed" },
+  organization_exists: { status: 409, title: "An organization with this name exists" },
+  user_exists: { status: 409, title: "A user with this email exists" },
+  last_org_admin: { status: 409, title: "An organization must keep at least one admin" },
+  conflict: { status: 409, title: "The change conflicts with the current state" },
+  payload_too_large: { status: 413, title: "The request body is too large" },
+  unsupported_media_type: { status: 415, title: "Unsupported content type" },
+  rate_limited: { status: 429, title: "Too many requests" },
+  oidc_not_configured: { status: 404, title: "OpenID Connect login is not configured" },
+  oidc_failed: { status: 502, title: "OpenID Connect login failed" },
+  internal_error: { status: 500, title: "Internal error" },
+  service_unavailable: { status: 503, title: "The service is unavailable" },
+  data_dir_in_use: { status: 503, title: "The data directory is in use by another process" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** One invalid field of a request: where (a JSON pointer-like path) and why. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: ErrorCode;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    readonly extras: { errors?: FieldError[]; headers?: Record<string, string>; [k: string]: unknown } = {},
+  ) {
+    super(detail ?? ERROR_CATALOG[code].title);
+    this.name = "AppError";
+    this.status = ERROR_CATALOG[code].status;
+  }
+}
+
+export const problemType = (code: ErrorCode) => `/api/problems/${code}`;
+
+export function problemFor(
+  code: ErrorCode,
+  opts: { detail?: string; instance?: string; requestId?: string; extras?: Record<string, unknown> } = {},
+): ProblemDocument {
+  const entry = ERROR_CATALOG[code];
+  const { headers: _headers, ...extras } = opts.extras ?? {};
+  return {
+    type: problemType(code),
+    title: entry.title,
+    status: entry.status,
+    ...(opts.detail ? { detail: opts.detail } : {}),
+    code,
+    ...(opts.instance ? { instance: opts.instance } : {}),
+    ...(opts.requestId ? { requestId: opts.requestId } : {}),
+    ...extras,
+  };
+}
+
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CATALOG, code);

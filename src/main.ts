@@ -1,0 +1,19 @@
+/** CLI entry: `mekong serve | worker | user | audit …`. Each command lives in `cli/`. */
+import { Command } from "commander";
+import { registerAuditCommands } from "./cli/audit.ts";
+import { registerServeCommand } from "./cli/serve.ts";
+import { registerUserCommands } from "./cli/user.ts";
+import { registerWorkerCommand } from "./cli/worker.ts";
+import { VERSION } from "./version.ts";
+
+const program = new Command()
+  .name("mekong")
+  .description("Mekong: catalog, load, check, publish, share and exchange data")
+  .version(VERSION);
+
+registerServeCommand(program);
+registerWorkerCommand(program);
+registerUserCommands(program);
+registerAuditCommands(program);
+
+await program.parseAsync(process.argv);

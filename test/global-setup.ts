@@ -1,0 +1,5 @@
+import { preparePgliteTemplate } from "./helpers/databases.ts";
+
+export default async function setup() {
+  await preparePgliteTemplate();
+}

@@ -1,0 +1,25 @@
+/** Maps a failed sign-in to the message key shown to the user, by the API's stable code. */
+import { ApiProblem } from "../api/client.ts";
+
+export type SignInErrorKey =
+  | "signIn.errors.invalid_credentials"
+  | "signIn.errors.rate_limited"
+  | "signIn.errors.validation_failed"
+  | "signIn.errors.network"
+  | "signIn.errors.generic";
+
+export function signInErrorKey(error: unknown): SignInErrorKey {
+  if (!(error instanceof ApiProblem)) return "signIn.errors.generic";
+  switch (error.code) {
+    case "invalid_credentials":
+      return "signIn.errors.invalid_credentials";
+    case "rate_limited":
+      return "signIn.errors.rate_limited";
+    case "validation_failed":
+      return "signIn.errors.validation_failed";
+    case "network_error":
+      return "signIn.errors.network";
+    default:
+      return "signIn.errors.generic";
+  }
+}
