@@ -1,5 +1,7 @@
+import { rmSync } from "node:fs";
 import { preparePgliteTemplate } from "./helpers/databases.ts";
 
 export default async function setup() {
-  await preparePgliteTemplate();
+  const dir = await preparePgliteTemplate();
+  return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -16,8 +16,9 @@ const PARTIAL_SEGMENT = /^[A-Za-z0-9._=@-]*$/;
 function assertSegment(segment: string, key: string): void {
   if (segment === "") throw new InvalidBlobKeyError(`empty segment in "${key}"`);
   if (segment === "." || segment === "..") throw new InvalidBlobKeyError(`"${segment}" segment in "${key}"`);
-  if (!SEGMENT.test(segment))
+  if (!SEGMENT.test(segment)) {
     throw new InvalidBlobKeyError(`segment "${segment}" has characters outside [A-Za-z0-9._=@-]`);
+  }
 }
 
 /**
@@ -33,19 +34,20 @@ export function assertValidKey(key: string): void {
 }
 
 /**
- * Splits a listing prefix into the directory to walk (a valid key, or "" for the root) and the partial
- * last segment that names must start with. `"a/b"` lists `a/b`, `a/bc/d`…; `"a/b/"` lists only under `a/b/`.
+ * The directory to walk when listing `prefix` (a valid key, or "" for the root), after checking the whole
+ * prefix. Prefixes match as strings: `"a/b"` lists `a/b`, `a/bc/d`…; `"a/b/"` lists only under `a/b/`.
  */
-export function splitListPrefix(prefix: string): { dir: string; partial: string } {
-  if (prefix.length > MAX_KEY_LENGTH)
+export function listingDirectory(prefix: string): string {
+  if (prefix.length > MAX_KEY_LENGTH) {
     throw new InvalidBlobKeyError(`longer than ${MAX_KEY_LENGTH} characters`);
+  }
   const slash = prefix.lastIndexOf("/");
   const dir = slash === -1 ? "" : prefix.slice(0, slash);
-  const partial = prefix.slice(slash + 1);
   if (dir !== "") assertValidKey(dir);
-  if (!PARTIAL_SEGMENT.test(partial))
+  if (!PARTIAL_SEGMENT.test(prefix.slice(slash + 1))) {
     throw new InvalidBlobKeyError(`prefix "${prefix}" has invalid characters`);
-  return { dir, partial };
+  }
+  return dir;
 }
 
 function isInside(root: string, candidate: string): boolean {
@@ -86,8 +88,9 @@ function realpathOfExisting(target: string): string {
 export function resolveKeyPath(root: string, realRoot: string, key: string): string {
   assertValidKey(key);
   const absolute = path.resolve(root, ...key.split("/"));
-  if (!isInside(root, absolute) || absolute === root)
+  if (!isInside(root, absolute) || absolute === root) {
     throw new InvalidBlobKeyError("resolves outside the store");
+  }
   if (!isInside(realRoot, realpathOfExisting(absolute))) {
     throw new InvalidBlobKeyError("resolves outside the store through a symlink");
   }

@@ -18,7 +18,7 @@ import {
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { BlobNotFoundError, BlobRangeError } from "./errors.ts";
-import { resolveKeyPath, splitListPrefix, TEMP_DIR_NAME } from "./keys.ts";
+import { listingDirectory, resolveKeyPath, TEMP_DIR_NAME } from "./keys.ts";
 import { type BlobSource, commitTemp, ensureParentDirectory, writeTemp } from "./write.ts";
 
 export type { BlobSource } from "./write.ts";
@@ -82,8 +82,9 @@ async function removeLeftoverTempFiles(tempDir: string, keepYoungerThanMs: numbe
   for (const name of await readdir(tempDir)) {
     const file = path.join(tempDir, name);
     const info = await lstat(file).catch(() => null);
-    if (info && (keepYoungerThanMs <= 0 || info.mtimeMs < cutoff))
+    if (info && (keepYoungerThanMs <= 0 || info.mtimeMs < cutoff)) {
       await rm(file, { recursive: true, force: true });
+    }
   }
 }
 
@@ -207,7 +208,7 @@ export async function createLocalBlobStore(
     },
 
     async *list(prefix) {
-      const { dir } = splitListPrefix(prefix);
+      const dir = listingDirectory(prefix);
       const start = dir === "" ? absoluteRoot : pathOf(dir);
       for await (const key of walk(start, dir)) {
         if (key.startsWith(prefix)) yield key;

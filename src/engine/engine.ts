@@ -78,8 +78,9 @@ async function pathSpellings(dir: string): Promise<string[]> {
 /** Starts the engine. Fails (and leaves nothing open) if the sandbox settings cannot be applied. */
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const poolSize = opts.poolSize ?? 4;
-  if (!Number.isInteger(poolSize) || poolSize < 1)
-    throw new RangeError(`poolSize must be ≥ 1, got ${poolSize}`);
+  if (!Number.isInteger(poolSize) || poolSize < 1) {
+    throw new RangeError(`poolSize must be a positive integer, got ${poolSize}`);
+  }
   const blobRoot = path.resolve(opts.blobRoot);
   const tempDir = path.resolve(opts.tempDir);
   const directories = [...(await pathSpellings(blobRoot)), ...(await pathSpellings(tempDir))];

@@ -2,27 +2,29 @@
  * Fresh catalog databases for tests: a copy of a migrated PGlite template (fast), or a new database on
  * the PostgreSQL server named by TEST_DATABASE_URL, dropped again afterwards.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { openDatabase } from "../../src/db/client.ts";
 
-export const TEMPLATE_DIR = path.resolve("node_modules/.cache/mekong-test/pglite-template");
+/** Where the global setup left a migrated catalog to copy (one per test run, so runs do not collide). */
+const templateDir = () => process.env.MEKONG_TEST_PGLITE_TEMPLATE;
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 
 /** Creates the migrated PGlite template once per test run (called from the global setup). */
-export async function preparePgliteTemplate(): Promise<void> {
-  rmSync(TEMPLATE_DIR, { recursive: true, force: true });
-  mkdirSync(TEMPLATE_DIR, { recursive: true });
-  const database = await openDatabase({ dataDir: TEMPLATE_DIR });
+export async function preparePgliteTemplate(): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "mekong-template-"));
+  const database = await openDatabase({ dataDir: dir });
   await database.close();
+  process.env.MEKONG_TEST_PGLITE_TEMPLATE = dir;
+  return dir;
 }
 
 /** A temp data directory whose catalog is already migrated. */
 export function freshDataDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "mekong-test-"));
-  const template = path.join(TEMPLATE_DIR, "catalog");
+  const template = path.join(templateDir() ?? "/nonexistent", "catalog");
   if (existsSync(template)) cpSync(template, path.join(dir, "catalog"), { recursive: true });
   return dir;
 }

@@ -12,6 +12,10 @@ function countryName(code: string, language: Language): string {
   }
 }
 
+export function organizationElementId(organizationId: string): string {
+  return `organization-${organizationId}`;
+}
+
 export function OrganizationCard({ organization }: { organization: Organization }) {
   const { t } = useTranslation();
   const language = currentLanguage();
@@ -19,7 +23,7 @@ export function OrganizationCard({ organization }: { organization: Organization 
   const title = useEnglish ? organization.titleEn : organization.title;
 
   return (
-    <Card component="li" withBorder padding="md">
+    <Card component="li" id={organizationElementId(organization.id)} tabIndex={-1} withBorder padding="md">
       <Title order={2} size="h4" lang={useEnglish ? "en" : "vi"}>
         {title}
       </Title>

@@ -1,9 +1,10 @@
 /** Organizations list with loading, error, empty and "load more" states. */
 import { Alert, Button, Group, Loader, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useOrganizations } from "../api/organizations.ts";
 import { usePageTitle } from "../components/usePageTitle.ts";
-import { OrganizationCard } from "./OrganizationCard.tsx";
+import { OrganizationCard, organizationElementId } from "./OrganizationCard.tsx";
 
 function LoadError({ onRetry }: { onRetry: () => void }) {
   const { t } = useTranslation();
@@ -19,6 +20,12 @@ function LoadError({ onRetry }: { onRetry: () => void }) {
 function OrganizationList() {
   const { t } = useTranslation();
   const organizations = useOrganizations();
+  // After "load more", focus moves to the first new organization rather than being lost
+  // when the button disappears on the last page.
+  const [focusId, setFocusId] = useState<string>();
+  useEffect(() => {
+    if (focusId) document.getElementById(focusId)?.focus();
+  }, [focusId]);
 
   if (organizations.isPending) {
     return (
@@ -49,7 +56,11 @@ function OrganizationList() {
           <Button
             variant="default"
             loading={organizations.isFetchingNextPage}
-            onClick={() => void organizations.fetchNextPage()}
+            onClick={async () => {
+              const result = await organizations.fetchNextPage();
+              const firstNew = result.data?.pages.flatMap((page) => page.items)[items.length];
+              if (firstNew) setFocusId(organizationElementId(firstNew.id));
+            }}
           >
             {t("orgs.loadMore")}
           </Button>
