@@ -12,9 +12,15 @@ import { registerOidcRoutes } from "./auth/oidc-routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import type { AppContext } from "./context.ts";
 import { ERROR_CATALOG, isErrorCode, problemType } from "./errors.ts";
+import { installInputGuards } from "./http/input-guards.ts";
 import { installAccessControl, type RouteAccess } from "./http/access.ts";
 import { registerPortal } from "./http/portal.ts";
-import { installNotFound, installProblemHandling, sendProblem } from "./http/problems.ts";
+import {
+  frameworkErrorToProblem,
+  installNotFound,
+  installProblemHandling,
+  sendProblem,
+} from "./http/problems.ts";
 import { registerJobRoutes } from "./jobs/routes.ts";
 import { registerHealth } from "./ops/health.ts";
 import { createMetrics, type Metrics, registerMetrics } from "./ops/metrics.ts";
@@ -42,6 +48,7 @@ export async function buildApp(
       return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorToProblem,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -50,6 +57,7 @@ export async function buildApp(
   });
 
   installProblemHandling(app);
+  installInputGuards(app);
   const routeAccess = installAccessControl(app, ctx.db);
   const metrics = createMetrics();
   registerMetrics(app, metrics);

@@ -181,7 +181,9 @@ export const jobs = pgTable(
     progress: real("progress").notNull().default(0),
     message: text("message"),
     result: jsonb("result"),
-    error: jsonb("error"),
+    /** Why the last attempt failed: a stable code and a message fit for the job's owner. */
+    error: jsonb("error").$type<{ code: string; message: string }>(),
+    /** Attempts started so far; with `locked_by` it fences a worker whose lease was taken over. */
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull().default(3),
     runAt: tstz("run_at").notNull().defaultNow(),
@@ -196,5 +198,15 @@ export const jobs = pgTable(
   (t) => [
     index("jobs_ready_idx").on(t.runAt).where(sql`${t.state} = 'queued'`),
     index("jobs_lease_idx").on(t.leaseUntil).where(sql`${t.state} = 'running'`),
+    check(
+      "jobs_state_valid",
+      sql`${t.state} in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`,
+    ),
+    check("jobs_progress_range", sql`${t.progress} >= 0 and ${t.progress} <= 1`),
+    check("jobs_attempts_valid", sql`${t.attempts} >= 0 and ${t.maxAttempts} >= 1`),
+    check(
+      "jobs_running_leased",
+      sql`${t.state} <> 'running' or (${t.leaseUntil} is not null and ${t.lockedBy} is not null)`,
+    ),
   ],
 );

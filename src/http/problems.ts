@@ -15,6 +15,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "bad_request",
   FST_ERR_VALIDATION: "validation_failed",
   FST_ERR_RATE_LIMIT: "rate_limited",
+  FST_ERR_MAX_PARAM_LENGTH: "uri_too_long",
+  FST_ERR_BAD_URL: "bad_request",
 };
 
 export function sendProblem(
@@ -41,6 +43,11 @@ function validationErrors(err: FastifyError): FieldError[] {
     path: v.instancePath || "/",
     message: v.message ?? "is invalid",
   }));
+}
+
+/** For Fastify's `frameworkErrors` option: router-level errors (bad or too long URLs) as problems too. */
+export function frameworkErrorToProblem(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  return sendProblem(req, reply, (error.code && FASTIFY_CODES[error.code]) || "bad_request", error.message);
 }
 
 export function installProblemHandling(app: FastifyInstance) {

@@ -1,0 +1,4 @@
+ALTER TABLE "jobs" ADD CONSTRAINT "jobs_state_valid" CHECK ("jobs"."state" in ('queued', 'running', 'succeeded', 'failed', 'cancelled'));--> statement-breakpoint
+ALTER TABLE "jobs" ADD CONSTRAINT "jobs_progress_range" CHECK ("jobs"."progress" >= 0 and "jobs"."progress" <= 1);--> statement-breakpoint
+ALTER TABLE "jobs" ADD CONSTRAINT "jobs_attempts_valid" CHECK ("jobs"."attempts" >= 0 and "jobs"."max_attempts" >= 1);--> statement-breakpoint
+ALTER TABLE "jobs" ADD CONSTRAINT "jobs_running_leased" CHECK ("jobs"."state" <> 'running' or ("jobs"."lease_until" is not null and "jobs"."locked_by" is not null));
