@@ -50,23 +50,23 @@ export async function runClaimedJob({ db, claimed, handler, log, stopping }: Run
   const { job, lease } = claimed;
   const about = { jobId: job.id, type: job.type, attempt: lease.attempt, workerId: lease.workerId };
   const controller = new AbortController();
-  const lease$ = keepLease(db, claimed, log, () => controller.abort(new JobLeaseLostError(lease)));
+  const keeper = keepLease(db, claimed, log, () => controller.abort(new JobLeaseLostError(lease)));
   const onStop = () => controller.abort(new Error("the worker is stopping"));
   stopping.addEventListener("abort", onStop);
   if (stopping.aborted) onStop();
 
   let outcome: { ok: true; result: JsonValue } | { ok: false; err: unknown };
   try {
-    const result = await handler(job, { progress: lease$.progress, signal: controller.signal });
+    const result = await handler(job, { progress: keeper.progress, signal: controller.signal });
     outcome = { ok: true, result: result ?? null };
   } catch (err) {
     outcome = { ok: false, err };
   } finally {
     stopping.removeEventListener("abort", onStop);
-    await lease$.close();
+    await keeper.close();
   }
 
-  if (lease$.lost()) {
+  if (keeper.lost()) {
     log.warn(about, "the job was lost while it ran (cancelled or taken over); its outcome is discarded");
     return;
   }

@@ -9,6 +9,7 @@
  * All times are the database's `now()`, so workers on several machines agree on leases and retries.
  */
 import { and, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Queryable } from "../db/client.ts";
 import { jobs } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -180,7 +181,7 @@ const heldBy = (lease: JobLease): SQL | undefined =>
     eq(jobs.attempts, lease.attempt),
   );
 
-async function updateHeld(q: Queryable, lease: JobLease, set: Partial<typeof jobs.$inferInsert>) {
+async function updateHeld(q: Queryable, lease: JobLease, set: PgUpdateSetSource<typeof jobs>) {
   const [job] = await q
     .update(jobs)
     .set({ ...set, updatedAt: now })

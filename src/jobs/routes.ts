@@ -1,5 +1,56 @@
-/** PLACEHOLDER — the job routes are being written. */
-import type { FastifyInstance } from "fastify";
+/** HTTP routes of jobs: a job's owner follows its state and progress. */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Resource } from "../auth/permissions.ts";
 import type { AppContext } from "../context.ts";
+import { getJob, type Job } from "./queue.ts";
+import { JobParams, JobView } from "./schemas.ts";
 
-export function registerJobRoutes(_app: FastifyInstance, _ctx: AppContext) {}
+const tags = ["jobs"];
+
+export function toJobView(job: Job): JobView {
+  return {
+    id: job.id,
+    type: job.type,
+    state: job.state,
+    progress: job.progress,
+    message: job.message,
+    result: job.result ?? null,
+    error: job.error ?? null,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export function registerJobRoutes(app: FastifyInstance, ctx: AppContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const loaded = new WeakMap<FastifyRequest, Job>();
+
+  /** The job named in the path, as the resource a permission is checked on (404 if none). */
+  const jobResource = async (req: FastifyRequest): Promise<Resource> => {
+    const job = await getJob(ctx.db, String((req.params as { id?: unknown }).id ?? ""));
+    loaded.set(req, job);
+    return { kind: "job", createdBy: job.createdBy, orgId: job.orgId };
+  };
+  const jobOf = (req: FastifyRequest) => {
+    const job = loaded.get(req);
+    if (!job) throw new Error("job was not loaded by the access rule");
+    return job;
+  };
+
+  r.get(
+    "/api/v1/jobs/:id",
+    {
+      schema: { tags, summary: "Show a job's state and progress", params: JobParams, response: { 200: JobView } },
+      config: { access: { action: "job.read", resource: jobResource } },
+    },
+    async (req, reply) => {
+      // Clients poll this while the job runs; a cached answer would freeze the progress bar.
+      reply.header("cache-control", "no-store");
+      return toJobView(jobOf(req));
+    },
+  );
+}
