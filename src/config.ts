@@ -62,16 +62,6 @@ export const ConfigSchema = z
     MEKONG_ENGINE_POOL_SIZE: int(1, 64).default(4),
     MEKONG_DEMO_ADMIN_EMAIL: z.email().default("admin@mekong.local"),
     MEKONG_DEMO_ADMIN_PASSWORD: z.string().min(8).optional(),
-  })
-  .superRefine((c, ctx) => {
-    const oidc = [c.MEKONG_OIDC_ISSUER, c.MEKONG_OIDC_CLIENT_ID, c.MEKONG_OIDC_CLIENT_SECRET];
-    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["MEKONG_OIDC_ISSUER"],
-        message: "MEKONG_OIDC_ISSUER, MEKONG_OIDC_CLIENT_ID and MEKONG_OIDC_CLIENT_SECRET go together",
-      });
-    }
   });
 
 type RawConfig = z.infer<typeof ConfigSchema>;
@@ -143,6 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const input: Record<string, unknown> = {};
   for (const key of known) if (resolved[key] !== undefined) input[key] = resolved[key];
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) input[k] = v;
+  const oidc = ["MEKONG_OIDC_ISSUER", "MEKONG_OIDC_CLIENT_ID", "MEKONG_OIDC_CLIENT_SECRET"];
+  const givenOidc = oidc.filter((k) => input[k] !== undefined);
+  if (givenOidc.length > 0 && givenOidc.length < oidc.length) {
+    problems.push(`MEKONG_OIDC_ISSUER: ${oidc.join(", ")} go together (missing ${oidc.filter((k) => !givenOidc.includes(k)).join(", ")})`);
+  }
   const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues)

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS } from "../../test/helpers/databases.ts";
 import { type TestApp, type TestUser, testApp } from "../../test/helpers/test-app.ts";
 import { GENESIS_HASH, hashEntry } from "./chain.ts";
@@ -188,18 +188,36 @@ describe.each(DATABASE_KINDS)("audit log on %s", (database) => {
   });
 
   describe("tampering", () => {
-    /** Runs raw SQL on a fresh 6-entry chain (checkpoint at #6) and answers GET /audit/verify. */
+    let t: TestApp;
+    let admin: TestUser;
+
+    // One 6-entry chain (checkpoint at #6); each test tampers with it and the chain is restored after.
+    beforeAll(async () => {
+      ({ t, admin } = await chainedApp(database));
+      await t.ctx.database.query("create table pristine_log as table audit_log");
+      await t.ctx.database.query("create table pristine_checkpoints as table audit_checkpoints");
+    });
+    afterEach(async () => {
+      await t.ctx.database.query("delete from audit_log");
+      await t.ctx.database.query("insert into audit_log select * from pristine_log");
+      await t.ctx.database.query("delete from audit_checkpoints");
+      await t.ctx.database.query("insert into audit_checkpoints select * from pristine_checkpoints");
+    });
+    afterAll(() => t?.close());
+
+    const verify = async () => {
+      const res = await t.app.inject({ url: "/api/v1/audit/verify", headers: admin.headers });
+      expect(res.statusCode).toBe(200);
+      return res.json();
+    };
     async function verifyAfter(...statements: string[]) {
-      const { t, admin } = await chainedApp(database);
-      try {
-        for (const statement of statements) await t.ctx.database.query(statement);
-        const res = await t.app.inject({ url: "/api/v1/audit/verify", headers: admin.headers });
-        expect(res.statusCode).toBe(200);
-        return res.json();
-      } finally {
-        await t.close();
-      }
+      for (const statement of statements) await t.ctx.database.query(statement);
+      return verify();
     }
+
+    it("starts from an intact chain", async () => {
+      expect(await verify()).toMatchObject({ ok: true, entries: 6, checkpoints: 1, headSeq: 6 });
+    });
 
     it("finds a changed details field", async () => {
       const report = await verifyAfter(
@@ -285,38 +303,32 @@ describe.each(DATABASE_KINDS)("audit log on %s", (database) => {
     });
 
     it("finds a tail rewritten with recomputed hashes, by its signed checkpoint", async () => {
-      const { t, admin } = await chainedApp(database);
-      try {
-        // The forger knows the hashing scheme but not the signing key.
-        const [row] = await t.ctx.database.query<{
-          seq: string;
-          at: Date;
-          prev_hash: string;
-          details: unknown;
-        }>(`select seq, at, prev_hash, details from audit_log where seq = 6`);
-        if (!row) throw new Error("no entry #6");
-        const forged = { name: "tinh-an-giang", title: "Forged", kind: "agency", country: "VN" };
-        const body = {
-          seq: 6,
-          at: new Date(row.at).toISOString(),
-          actor: "system",
-          action: "organization.create",
-          resource: "organization:tinh-an-giang",
-          details: forged,
-        };
-        await t.ctx.database.query(
-          `update audit_log set actor = $1, details = $2::jsonb, hash = $3 where seq = 6`,
-          ["system", JSON.stringify(forged), hashEntry(body, row.prev_hash)],
-        );
-        const res = await t.app.inject({ url: "/api/v1/audit/verify", headers: admin.headers });
-        expect(res.json()).toMatchObject({
-          ok: false,
-          entries: 6,
-          firstBroken: { seq: 6, reason: "checkpoint-mismatch" },
-        });
-      } finally {
-        await t.close();
-      }
+      // The forger knows the hashing scheme but not the signing key.
+      const [row] = await t.ctx.database.query<{
+        seq: string;
+        at: Date;
+        prev_hash: string;
+        details: unknown;
+      }>(`select seq, at, prev_hash, details from audit_log where seq = 6`);
+      if (!row) throw new Error("no entry #6");
+      const forged = { name: "tinh-an-giang", title: "Forged", kind: "agency", country: "VN" };
+      const body = {
+        seq: 6,
+        at: new Date(row.at).toISOString(),
+        actor: "system",
+        action: "organization.create",
+        resource: "organization:tinh-an-giang",
+        details: forged,
+      };
+      await t.ctx.database.query(
+        `update audit_log set actor = $1, details = $2::jsonb, hash = $3 where seq = 6`,
+        ["system", JSON.stringify(forged), hashEntry(body, row.prev_hash)],
+      );
+      expect(await verify()).toMatchObject({
+        ok: false,
+        entries: 6,
+        firstBroken: { seq: 6, reason: "checkpoint-mismatch" },
+      });
     });
 
     it("finds entries cut off below a signed checkpoint", async () => {
@@ -331,22 +343,16 @@ describe.each(DATABASE_KINDS)("audit log on %s", (database) => {
     });
 
     it("finds a cut tail that was appended to again", async () => {
-      const { t, admin } = await chainedApp(database);
-      try {
-        await t.ctx.database.query(`delete from audit_log where seq > 4`);
-        for (const n of [5, 6]) {
-          await t.ctx.db.transaction((tx) =>
-            t.ctx.audit.append(tx, { actor: "system", action: "test.refill", resource: `test:${n}` }),
-          );
-        }
-        const res = await t.app.inject({ url: "/api/v1/audit/verify", headers: admin.headers });
-        expect(res.json()).toMatchObject({
-          ok: false,
-          firstBroken: { seq: 6, reason: "checkpoint-mismatch" },
-        });
-      } finally {
-        await t.close();
+      await t.ctx.database.query(`delete from audit_log where seq > 4`);
+      for (const n of [5, 6]) {
+        await t.ctx.db.transaction((tx) =>
+          t.ctx.audit.append(tx, { actor: "system", action: "test.refill", resource: `test:${n}` }),
+        );
       }
+      expect(await verify()).toMatchObject({
+        ok: false,
+        firstBroken: { seq: 6, reason: "checkpoint-mismatch" },
+      });
     });
   });
 });

@@ -137,7 +137,7 @@ async function passProvider(browser: Browser, authorizationUrl: string, login: s
       url = new URL(abortHref, url).href;
       continue;
     }
-    const form = prompt === "login" ? { prompt, login, password: "any" } : { prompt };
+    const form: Record<string, string> = prompt === "login" ? { prompt, login, password: "any" } : { prompt };
     const submitted = await browser.request(new URL(action, url).href, { form });
     expect(submitted.status).toBeGreaterThanOrEqual(300);
     url = locationOf(submitted, url);
@@ -166,7 +166,10 @@ describe.each(DATABASE_KINDS)("OpenID Connect sign-in on %s", (database) => {
     invitesOnly = await testApp({ database, env: { ...env, MEKONG_OIDC_AUTO_CREATE_USERS: "false" } });
     mekong = await t.app.listen({ port: 0, host: "127.0.0.1" });
     mekongInvitesOnly = await invitesOnly.app.listen({ port: 0, host: "127.0.0.1" });
-    const provider = startProvider(idp.url, [mekong, mekongInvitesOnly].map((m) => `${m}${CALLBACK_PATH}`));
+    const provider = startProvider(
+      idp.url,
+      [mekong, mekongInvitesOnly].map((m) => `${m}${CALLBACK_PATH}`),
+    );
     idp.serve(provider.callback());
   });
   afterAll(async () => {
@@ -177,7 +180,9 @@ describe.each(DATABASE_KINDS)("OpenID Connect sign-in on %s", (database) => {
 
   /** Starts a sign-in at `base` and returns the provider's authorization URL. */
   async function start(browser: Browser, returnTo: string, base = mekong) {
-    const res = await browser.request(`${base}/api/v1/auth/oidc/login?returnTo=${encodeURIComponent(returnTo)}`);
+    const res = await browser.request(
+      `${base}/api/v1/auth/oidc/login?returnTo=${encodeURIComponent(returnTo)}`,
+    );
     expect(res.status, await res.clone().text()).toBe(302);
     return locationOf(res, base);
   }
@@ -190,7 +195,9 @@ describe.each(DATABASE_KINDS)("OpenID Connect sign-in on %s", (database) => {
   }
 
   const me = (browser: Browser) =>
-    browser.request(`${mekong}/api/v1/auth/me`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    browser
+      .request(`${mekong}/api/v1/auth/me`)
+      .then(async (r) => ({ status: r.status, body: await r.json() }));
 
   it("signs in through the provider with PKCE, state and nonce, and lands on returnTo", async () => {
     const browser = new Browser();
@@ -216,10 +223,12 @@ describe.each(DATABASE_KINDS)("OpenID Connect sign-in on %s", (database) => {
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.user).toMatchObject({ email: "an.nguyen@stnmt.gov.vn", name: "Nguyễn Văn An" });
 
-    const audit = await t.ctx.database.query<{ action: string; details: { method?: string; issuer?: string } }>(
-      "select action, details from audit_log where resource = $1 order by seq",
-      [`user:${signedIn.body.user.id}`],
-    );
+    const audit = await t.ctx.database.query<{
+      action: string;
+      details: { method?: string; issuer?: string };
+    }>("select action, details from audit_log where resource = $1 order by seq", [
+      `user:${signedIn.body.user.id}`,
+    ]);
     expect(audit.map((a) => a.action)).toEqual(["user.create", "auth.login"]);
     expect(audit[1]?.details).toMatchObject({ method: "oidc", issuer: idp.url });
   });
@@ -230,7 +239,9 @@ describe.each(DATABASE_KINDS)("OpenID Connect sign-in on %s", (database) => {
     expect(second.res.status).toBe(302);
     const [a, b] = [await me(first.browser), await me(second.browser)];
     expect(b.body.user.id).toBe(a.body.user.id);
-    const rows = await t.ctx.database.query("select id from users where email = $1", ["binh.tran@stnmt.gov.vn"]);
+    const rows = await t.ctx.database.query("select id from users where email = $1", [
+      "binh.tran@stnmt.gov.vn",
+    ]);
     expect(rows).toHaveLength(1);
   });
 
@@ -274,16 +285,14 @@ describe.each(DATABASE_KINDS)("OpenID Connect sign-in on %s", (database) => {
     expect(res.headers.get("location")).toBe("/sign-in?error=oidc_state_invalid");
   });
 
-  it.each([
-    "https://evil.example",
-    "//evil.example/path",
-    "/\\evil.example",
-    "javascript:alert(1)",
-  ])("lands on / instead of returnTo=%s", async (returnTo) => {
-    const { res } = await signIn("nguyen.an", returnTo);
-    expect(res.status).toBe(302);
-    expect(res.headers.get("location")).toBe("/");
-  });
+  it.each(["https://evil.example", "//evil.example/path", "/\\evil.example", "javascript:alert(1)"])(
+    "lands on / instead of returnTo=%s",
+    async (returnTo) => {
+      const { res } = await signIn("nguyen.an", returnTo);
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/");
+    },
+  );
 
   it("links an existing account by an email the provider verified", async () => {
     const existing = await t.makeUser({ email: "Dung.Pham@stnmt.gov.vn", name: "Phạm Dũng (mật khẩu)" });
@@ -342,7 +351,10 @@ describe("OpenID Connect configuration", () => {
         expect(res.statusCode).toBe(404);
         expect(res.json().code).toBe("oidc_not_configured");
       }
-      const browser = await t.app.inject({ url: "/api/v1/auth/oidc/login", headers: { accept: "text/html" } });
+      const browser = await t.app.inject({
+        url: "/api/v1/auth/oidc/login",
+        headers: { accept: "text/html" },
+      });
       expect(browser.statusCode).toBe(302);
       expect(browser.headers.location).toBe("/sign-in?error=oidc_not_configured");
     } finally {
@@ -396,8 +408,11 @@ describe("safeReturnTo", () => {
     ["/\t/evil.example", "/"],
     ["/\n/evil.example", "/"],
     ["javascript:alert(1)", "/"],
-    [`/${"a".repeat(3000)}`, "/"],
   ])("%j → %j", (input, expected) => {
     expect(safeReturnTo(input)).toBe(expected);
+  });
+
+  it("refuses an overlong path", () => {
+    expect(safeReturnTo(`/${"a".repeat(3000)}`)).toBe("/");
   });
 });

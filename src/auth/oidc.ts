@@ -77,7 +77,7 @@ function createOidcDiscovery(settings: OidcSettings): () => Promise<client.Confi
  * protocol-relative `//host`, `/\host` (which browsers read as `//host`) and control characters.
  */
 export function safeReturnTo(value: string | undefined): string {
-  return value ?? "/";
+  if (!value || value.length > 2048) return "/";
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused here.
   if (!/^\/(?![/\\])/.test(value) || /[\\\u0000-\u001f\u007f]/.test(value)) return "/";
   const base = "http://mekong.invalid";
@@ -122,8 +122,9 @@ type OidcLogin = typeof oidcLogins.$inferSelect;
 /** Takes a live attempt by its state, so that it can be used only once; undefined if unknown or expired. */
 async function consumeOidcLogin(q: Queryable, state: string): Promise<OidcLogin | undefined> {
   const [row] = await q
-    .select().from(oidcLogins)
-    .where(and(eq(oidcLogins.state, state), gt(oidcLogins.createdAt, liveSince)));
+    .delete(oidcLogins)
+    .where(and(eq(oidcLogins.state, state), gt(oidcLogins.createdAt, liveSince)))
+    .returning();
   return row;
 }
 
@@ -257,7 +258,7 @@ export async function finishOidcLogin(
   callback: OidcCallback,
 ): Promise<{ user: User; secret: string; expiresAt: Date; returnTo: string }> {
   const { state } = callback;
-  if (!state) {
+  if (!state || state !== callback.browserState) {
     throw new AppError("oidc_state_invalid", "this sign-in was not started by this browser");
   }
   const login = await consumeOidcLogin(db, state);

@@ -11,7 +11,11 @@ import { startWorker } from "./worker.ts";
 
 export function startBackgroundWork(ctx: AppContext, log: FastifyBaseLogger): { stop(): Promise<void> } {
   const { workerConcurrency, leaseSeconds } = ctx.config.jobs;
-  const checkpoints = startCheckpointTimer(ctx, ctx.config.audit.checkpointSeconds, log.child({ module: "audit" }));
+  const checkpoints = startCheckpointTimer(
+    ctx,
+    ctx.config.audit.checkpointSeconds,
+    log.child({ module: "audit" }),
+  );
   const worker =
     workerConcurrency > 0
       ? startWorker({

@@ -137,9 +137,12 @@ function keepLease(db: Db, { lease }: ClaimedJob, log: JobLog, onLost: () => voi
     await writing;
   };
 
-  const heartbeat = setInterval(() => {
-    if (!writing) void write();
-  }, (lease.leaseSeconds * 1000) / 3);
+  const heartbeat = setInterval(
+    () => {
+      if (!writing) void write();
+    },
+    (lease.leaseSeconds * 1000) / 3,
+  );
 
   return {
     lost: () => lost,

@@ -36,10 +36,17 @@ export function describeFailure(err: unknown): DescribedFailure {
   }
   if (err instanceof AppError) {
     // A client error (not found, invalid) will not change on retry; a server-side one may.
-    return { failure: { code: err.code, message: err.message }, retryable: err.status >= 500, unexpected: false };
+    return {
+      failure: { code: err.code, message: err.message },
+      retryable: err.status >= 500,
+      unexpected: false,
+    };
   }
   return {
-    failure: { code: "internal_error", message: "the job failed unexpectedly; the worker's log has the details" },
+    failure: {
+      code: "internal_error",
+      message: "the job failed unexpectedly; the worker's log has the details",
+    },
     retryable: true,
     unexpected: true,
   };

@@ -44,7 +44,12 @@ export function registerJobRoutes(app: FastifyInstance, ctx: AppContext) {
   r.get(
     "/api/v1/jobs/:id",
     {
-      schema: { tags, summary: "Show a job's state and progress", params: JobParams, response: { 200: JobView } },
+      schema: {
+        tags,
+        summary: "Show a job's state and progress",
+        params: JobParams,
+        response: { 200: JobView },
+      },
       config: { access: { action: "job.read", resource: jobResource } },
     },
     async (req, reply) => {
