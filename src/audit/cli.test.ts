@@ -41,7 +41,12 @@ describe("mekong audit on a closed data directory", () => {
     const ctx = await openContext(config());
     try {
       for (const name of ["so-noi-vu", "so-giao-duc", "so-xay-dung"]) {
-        await createOrganization(ctx.db, ctx.audit, "system:test", { name, title: name, kind: "agency", country: "VN" });
+        await createOrganization(ctx.db, ctx.audit, "system:test", {
+          name,
+          title: name,
+          kind: "agency",
+          country: "VN",
+        });
       }
     } finally {
       await closeContext(ctx);
@@ -66,7 +71,12 @@ describe("mekong audit on a closed data directory", () => {
     );
     const json = await mekong("audit", "verify", "--data", dataDir, "--json");
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, entries: 3, headSeq: 3, checkpoint: { seq: 3 } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      entries: 3,
+      headSeq: 3,
+      checkpoint: { seq: 3 },
+    });
   });
 
   it("refuses a data directory held by a running process and says where to go instead", async () => {

@@ -31,7 +31,9 @@ describe.skipIf(!TEST_DATABASE_URL)("audit appenders on one PostgreSQL database"
   async function setup() {
     const pgdb = await freshPostgresDatabase();
     cleanups.push(pgdb.drop);
-    const dirs = Array.from({ length: APPENDERS + 1 }, () => mkdtempSync(path.join(os.tmpdir(), "mekong-audit-")));
+    const dirs = Array.from({ length: APPENDERS + 1 }, () =>
+      mkdtempSync(path.join(os.tmpdir(), "mekong-audit-")),
+    );
     cleanups.push(() => {
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     });
@@ -44,7 +46,8 @@ describe.skipIf(!TEST_DATABASE_URL)("audit appenders on one PostgreSQL database"
       MEKONG_LOG_LEVEL: "silent",
     });
     // The first context generates the key; the others load it.
-    const observer = await openContext(loadConfig({ ...env(keyDir), MEKONG_SIGNING_KEY_FILE: "" }));
+    const { MEKONG_SIGNING_KEY_FILE: _shared, ...observerEnv } = env(keyDir);
+    const observer = await openContext(loadConfig(observerEnv));
     cleanups.push(() => closeContext(observer));
     return { observer, appenderDirs, env };
   }
@@ -53,7 +56,9 @@ describe.skipIf(!TEST_DATABASE_URL)("audit appenders on one PostgreSQL database"
     const rows = await observer.database.query<{ seq: string; actor: string }>(
       "select seq, actor from audit_log order by seq",
     );
-    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: APPENDERS * PER_APPENDER }, (_, i) => i + 1));
+    expect(rows.map((r) => Number(r.seq))).toEqual(
+      Array.from({ length: APPENDERS * PER_APPENDER }, (_, i) => i + 1),
+    );
     const perActor = new Map<string, number>();
     for (const r of rows) perActor.set(r.actor, (perActor.get(r.actor) ?? 0) + 1);
     expect([...perActor.values()]).toEqual(Array(APPENDERS).fill(PER_APPENDER));

@@ -258,8 +258,9 @@ export async function finishOidcLogin(
   callback: OidcCallback,
 ): Promise<{ user: User; secret: string; expiresAt: Date; returnTo: string }> {
   const { state } = callback;
-  if (!state || state !== callback.browserState) {
-    throw new AppError("oidc_state_invalid", "this sign-in was not started by this browser");
+  if (!state) throw new AppError("oidc_state_invalid", "the callback carries no state");
+  if (state !== callback.browserState) {
+    throw new AppError("oidc_state_invalid", "this sign-in was not started in this browser");
   }
   const login = await consumeOidcLogin(db, state);
   if (!login) throw new AppError("oidc_state_invalid");

@@ -11,7 +11,7 @@ import { startWorker } from "../jobs/worker.ts";
 import { type CommonFlags, configFromFlags, runCommand } from "./common.ts";
 
 const PGLITE_EXPLANATION =
-  "mekong worker needs a PostgreSQL server (set DATABASE_URL=postgres://…). The embedded PGlite database " +
+  "mekong: the worker needs a PostgreSQL server (set DATABASE_URL=postgres://…). The embedded PGlite database " +
   "opens in one process only, so its jobs run inside `mekong serve` (MEKONG_WORKER_CONCURRENCY, default 1).";
 
 export function registerWorkerCommand(program: Command) {

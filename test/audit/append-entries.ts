@@ -12,7 +12,9 @@ const ctx = await openContext(loadConfig(process.env));
 try {
   await Promise.all(
     Array.from({ length: Number(count) }, (_, i) =>
-      ctx.db.transaction((tx) => ctx.audit.append(tx, { actor, action: "test.append", resource: `test:${i}` })),
+      ctx.db.transaction((tx) =>
+        ctx.audit.append(tx, { actor, action: "test.append", resource: `test:${i}` }),
+      ),
     ),
   );
 } finally {
