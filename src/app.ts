@@ -10,6 +10,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import { registerAuditRoutes } from "./audit/routes.ts";
 import { registerOidcRoutes } from "./auth/oidc-routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
+import { registerDatasetRoutes } from "./catalog/routes.ts";
 import type { AppContext } from "./context.ts";
 import { ERROR_CATALOG, isErrorCode, problemType } from "./errors.ts";
 import { installInputGuards } from "./http/input-guards.ts";
@@ -108,6 +109,7 @@ export async function buildApp(
   registerAuthRoutes(app, ctx);
   registerOidcRoutes(app, ctx);
   registerOrgRoutes(app, ctx);
+  registerDatasetRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   installNotFound(app, opts.portal !== false ? await registerPortal(app) : undefined);

@@ -156,6 +156,16 @@ describe.each(DATABASE_KINDS)("audit log on %s", (database) => {
       ]);
     });
 
+    it("describes both routes in the OpenAPI document", async () => {
+      const doc = (await t.app.inject({ url: "/api/openapi.json" })).json();
+      expect(doc.paths["/api/v1/audit"].get.tags).toEqual(["audit"]);
+      expect(doc.paths["/api/v1/audit/verify"].get.tags).toEqual(["audit"]);
+      const params = doc.paths["/api/v1/audit"].get.parameters.map((p: { name: string }) => p.name);
+      expect(params).toEqual(
+        expect.arrayContaining(["actor", "action", "resource", "from", "to", "limit", "cursor"]),
+      );
+    });
+
     it("verifies in small batches and with a bare public key alike", async () => {
       const whole = await verifyAuditChain(t.ctx.db, t.ctx.key.publicKey);
       for (const batchSize of [1, 2, 3, 8, 100]) {

@@ -29,7 +29,10 @@ export type Resource =
   | { kind: "platform" }
   | { kind: "organization"; orgId: string }
   | { kind: "user"; userId: string }
-  | { kind: "job"; createdBy: string | null; orgId: string | null };
+  | { kind: "job"; createdBy: string | null; orgId: string | null }
+  | { kind: "dataset"; orgId: string; visibility: Visibility; deleted?: boolean };
+
+export type Visibility = "draft" | "private" | "shared" | "open";
 
 export const PLATFORM: Resource = { kind: "platform" };
 
@@ -47,6 +50,13 @@ export const ACTIONS = {
   "token.manage": "write",
   "audit.read": "admin",
   "job.read": "read",
+  "dataset.list": "read",
+  "dataset.read": "read",
+  "dataset.create": "write",
+  "dataset.write": "write",
+  "dataset.delete": "write",
+  "dataset.restore": "admin",
+  "sql.query": "read",
 } as const satisfies Record<string, Scope>;
 
 export type Action = keyof typeof ACTIONS;
@@ -62,13 +72,25 @@ function hasOrgRole(actor: UserActor, orgId: string | null, least: OrgRole): boo
 /** Whether the user behind `actor` may do `action` on `resource`, ignoring token scopes. */
 function userMay(actor: UserActor, action: Action, resource: Resource): boolean {
   if (actor.isPlatformAdmin) return true;
-  const orgId = resource.kind === "organization" || resource.kind === "job" ? resource.orgId : null;
+  const orgId =
+    resource.kind === "organization" || resource.kind === "job" || resource.kind === "dataset" ? resource.orgId : null;
   switch (action) {
     case "organization.list":
     case "organization.read":
     case "self.read":
     case "token.manage":
+    case "dataset.list":
+    case "sql.query":
       return true;
+    case "dataset.read":
+      if (resource.kind !== "dataset" || resource.deleted) return false;
+      return resource.visibility === "open" || hasOrgRole(actor, orgId, "member");
+    case "dataset.create":
+    case "dataset.write":
+    case "dataset.delete":
+      return resource.kind !== "dataset" || !resource.deleted ? hasOrgRole(actor, orgId, "editor") : false;
+    case "dataset.restore":
+      return false;
     case "organization.update":
     case "organization.members.write":
       return hasOrgRole(actor, orgId, "admin");
@@ -86,10 +108,18 @@ function userMay(actor: UserActor, action: Action, resource: Resource): boolean 
   }
 }
 
-const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(["organization.list", "organization.read"]);
+const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(["organization.list", "organization.read", "dataset.list"]);
+
+/** What a stranger may do: read the public directory and open, live datasets. */
+function anonymousMay(action: Action, resource: Resource): boolean {
+  if (action === "dataset.read" || action === "sql.query") {
+    return action === "sql.query" || (resource.kind === "dataset" && resource.visibility === "open" && !resource.deleted);
+  }
+  return PUBLIC_ACTIONS.has(action);
+}
 
 export function can(actor: Actor, action: Action, resource: Resource = PLATFORM): boolean {
-  if (actor.kind === "anonymous") return PUBLIC_ACTIONS.has(action);
+  if (actor.kind === "anonymous") return anonymousMay(action, resource);
   if (!actor.scopes.includes(ACTIONS[action])) return false;
   return userMay(actor, action, resource);
 }

@@ -210,3 +210,63 @@ export const jobs = pgTable(
     ),
   ],
 );
+
+// --- catalog: datasets and their versions ---
+
+export const datasets = pgTable(
+  "datasets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "restrict" }),
+    name: text("name").notNull(),
+    title: text("title").notNull(),
+    description: text("description"),
+    visibility: text("visibility", { enum: ["draft", "private", "shared", "open"] }).notNull(),
+    /** The current Frictionless Table Schema (null until the first upload). */
+    tableSchema: jsonb("table_schema"),
+    /** Number of the newest version (null until the first upload). */
+    currentVersion: integer("current_version"),
+    /** Catalog metadata beyond the core fields (DCAT-AP properties), owned by the catalog. */
+    metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+    deletedAt: tstz("deleted_at"),
+    deletedBy: uuid("deleted_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("datasets_live_name_key")
+      .on(t.orgId, t.name)
+      .where(sql`${t.deletedAt} is null`),
+    index("datasets_org_idx").on(t.orgId),
+    check("datasets_name_format", sql`${t.name} ~ '^[a-z0-9][a-z0-9_-]{1,99}$'`),
+  ],
+);
+
+export const datasetVersions = pgTable(
+  "dataset_versions",
+  {
+    datasetId: uuid("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    n: integer("n").notNull(),
+    /** Content-addressed key of the version's Parquet file in the blob store. */
+    blobKey: text("blob_key").notNull(),
+    rows: bigint("rows", { mode: "number" }).notNull(),
+    bytes: bigint("bytes", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    tableSchema: jsonb("table_schema").notNull(),
+    schemaHash: text("schema_hash").notNull(),
+    /** How this version came to be: an upload (replace/append/upsert) or a schema change. */
+    mode: text("mode", { enum: ["replace", "append", "upsert", "schema"] }).notNull(),
+    source: jsonb("source").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    keyId: text("key_id").notNull(),
+    /** Ed25519 signature (base64url) over `versionSigningMessage(...)`. */
+    signature: text("signature").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.n] }), index("dataset_versions_blob_idx").on(t.blobKey)],
+);

@@ -57,7 +57,10 @@ describe.each(DATABASE_KINDS)("job queue on %s", (database) => {
 
     await reportProgress(db, claimed.lease, 0.4, "reading rows");
     await heartbeatJob(db, claimed.lease);
-    expect(await getJob(db, job.id)).toMatchObject({ progress: expect.closeTo(0.4), message: "reading rows" });
+    expect(await getJob(db, job.id)).toMatchObject({
+      progress: expect.closeTo(0.4),
+      message: "reading rows",
+    });
 
     const done = await completeJob(db, claimed.lease, { rows: 3 });
     expect(done).toMatchObject({ state: "succeeded", progress: 1, result: { rows: 3 }, error: null });
@@ -118,8 +121,17 @@ describe.each(DATABASE_KINDS)("job queue on %s", (database) => {
     await enqueueJob(t.ctx.db, { type, payload: {}, maxAttempts: 5 });
     const claimed = await claimJob(t.ctx.db, "w", 30, [type]);
     if (!claimed) throw new Error("no job claimed");
-    const after = await failJob(t.ctx.db, claimed.lease, { code: "bad_payload", message: "no url" }, { retryable: false });
-    expect(after).toMatchObject({ state: "failed", attempts: 1, error: { code: "bad_payload", message: "no url" } });
+    const after = await failJob(
+      t.ctx.db,
+      claimed.lease,
+      { code: "bad_payload", message: "no url" },
+      { retryable: false },
+    );
+    expect(after).toMatchObject({
+      state: "failed",
+      attempts: 1,
+      error: { code: "bad_payload", message: "no url" },
+    });
   });
 
   it("hands a job whose lease expired to another worker and fences the first one out", async () => {
@@ -189,7 +201,11 @@ describe.each(DATABASE_KINDS)("job queue on %s", (database) => {
     const job = await enqueueJob(t.ctx.db, { type, payload: {} });
     const claimed = await claimJob(t.ctx.db, "stopping", 30, [type]);
     if (!claimed) throw new Error("no job claimed");
-    expect(await releaseJob(t.ctx.db, claimed.lease)).toMatchObject({ state: "queued", attempts: 0, lockedBy: null });
+    expect(await releaseJob(t.ctx.db, claimed.lease)).toMatchObject({
+      state: "queued",
+      attempts: 0,
+      lockedBy: null,
+    });
     expect((await claimJob(t.ctx.db, "next", 30, [type]))?.job).toMatchObject({ id: job.id, attempts: 1 });
   });
 

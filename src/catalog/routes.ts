@@ -1,0 +1,132 @@
+/** HTTP routes of datasets: create, list, show, change, delete (soft) and restore. */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { actorName } from "../auth/actor.ts";
+import type { Resource } from "../auth/permissions.ts";
+import type { AppContext } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { requireUser } from "../http/access.ts";
+import { getOrganization } from "../orgs/service.ts";
+import { Dataset, DatasetCreate, DatasetListQuery, DatasetParams, DatasetUpdate } from "./schemas.ts";
+import { z } from "zod";
+import {
+  createDataset,
+  deleteDataset,
+  getDataset,
+  type LoadedDataset,
+  listDatasets,
+  restoreDataset,
+  toDataset,
+  updateDataset,
+} from "./service.ts";
+
+const tags = ["datasets"];
+
+/** Resolvers that load the dataset named in the path as the resource an access rule checks. */
+export function datasetAccess(ctx: AppContext) {
+  const loaded = new WeakMap<FastifyRequest, LoadedDataset>();
+  const load = (includeDeleted: boolean) => async (req: FastifyRequest): Promise<Resource> => {
+    const { org, name } = req.params as { org?: string; name?: string };
+    const ds = await getDataset(ctx.db, String(org ?? ""), String(name ?? ""), { includeDeleted });
+    loaded.set(req, ds);
+    return { kind: "dataset", orgId: ds.org.id, visibility: ds.row.visibility, deleted: ds.row.deletedAt !== null };
+  };
+  return {
+    resource: load(false),
+    resourceIncludingDeleted: load(true),
+    datasetOf(req: FastifyRequest): LoadedDataset {
+      const ds = loaded.get(req);
+      if (!ds) throw new Error("dataset was not loaded by the access rule");
+      return ds;
+    },
+  };
+}
+
+export function registerDatasetRoutes(app: FastifyInstance, ctx: AppContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const access = datasetAccess(ctx);
+
+  r.get(
+    "/api/v1/datasets",
+    {
+      schema: {
+        tags,
+        summary: "List the datasets you may see",
+        querystring: DatasetListQuery,
+        response: { 200: z.object({ items: z.array(Dataset), nextCursor: z.string().optional() }) },
+      },
+      config: { access: { action: "dataset.list" } },
+    },
+    async (req) => {
+      const deleted = req.query.deleted === "true";
+      if (deleted && !(req.actor.kind === "user" && req.actor.isPlatformAdmin)) {
+        throw new AppError(req.actor.kind === "user" ? "forbidden" : "unauthenticated", "only platform admins list deleted datasets");
+      }
+      return listDatasets(ctx.db, req.actor, { ...req.query, deleted });
+    },
+  );
+
+  r.post(
+    "/api/v1/datasets",
+    {
+      schema: { tags, summary: "Create a dataset in an organization", body: DatasetCreate, response: { 201: Dataset } },
+      config: {
+        access: {
+          action: "dataset.create",
+          resource: async (req) => {
+            const org = await getOrganization(ctx.db, String((req.body as { org?: unknown })?.org ?? ""));
+            return { kind: "organization", orgId: org.id };
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const user = requireUser(req);
+      const created = await createDataset(ctx.db, ctx.audit, { id: user.id, name: actorName(user) }, req.body);
+      return reply.code(201).send(created);
+    },
+  );
+
+  r.get(
+    "/api/v1/datasets/:org/:name",
+    {
+      schema: { tags, summary: "Show a dataset", params: DatasetParams, response: { 200: Dataset } },
+      config: { access: { action: "dataset.read", resource: access.resource } },
+    },
+    async (req) => {
+      const ds = access.datasetOf(req);
+      return toDataset(ds.row, ds.org.name);
+    },
+  );
+
+  r.patch(
+    "/api/v1/datasets/:org/:name",
+    {
+      schema: { tags, summary: "Change a dataset", params: DatasetParams, body: DatasetUpdate, response: { 200: Dataset } },
+      config: { access: { action: "dataset.write", resource: access.resource } },
+    },
+    async (req) => updateDataset(ctx.db, ctx.audit, actorName(req.actor), access.datasetOf(req), req.body),
+  );
+
+  r.delete(
+    "/api/v1/datasets/:org/:name",
+    {
+      schema: { tags, summary: "Delete a dataset (restorable for 30 days)", params: DatasetParams },
+      config: { access: { action: "dataset.delete", resource: access.resource } },
+    },
+    async (req, reply) => {
+      const user = requireUser(req);
+      await deleteDataset(ctx.db, ctx.audit, { id: user.id, name: actorName(user) }, access.datasetOf(req));
+      return reply.code(204).send();
+    },
+  );
+
+  r.post(
+    "/api/v1/datasets/:org/:name/restore",
+    {
+      schema: { tags, summary: "Restore a deleted dataset (platform admin)", params: DatasetParams, response: { 200: Dataset } },
+      config: { access: { action: "dataset.restore", resource: access.resourceIncludingDeleted } },
+    },
+    async (req) => restoreDataset(ctx.db, ctx.audit, actorName(req.actor), access.datasetOf(req)),
+  );
+}
