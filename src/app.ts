@@ -11,6 +11,7 @@ import { registerAuditRoutes } from "./audit/routes.ts";
 import { registerOidcRoutes } from "./auth/oidc-routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerDatasetRoutes } from "./catalog/routes.ts";
+import { registerVersionRoutes } from "./catalog/version-routes.ts";
 import type { AppContext } from "./context.ts";
 import { ERROR_CATALOG, isErrorCode, problemType } from "./errors.ts";
 import { installInputGuards } from "./http/input-guards.ts";
@@ -110,6 +111,7 @@ export async function buildApp(
   registerOidcRoutes(app, ctx);
   registerOrgRoutes(app, ctx);
   registerDatasetRoutes(app, ctx);
+  registerVersionRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   installNotFound(app, opts.portal !== false ? await registerPortal(app) : undefined);

@@ -1,8 +1,9 @@
-/** CLI entry: `mekong serve | worker | user | audit …`. Each command lives in `cli/`. */
+/** CLI entry: `mekong serve | worker | ingest | verify | user | audit …`. Each command lives in `cli/`. */
 import { Command } from "commander";
 import { registerAuditCommands } from "./cli/audit.ts";
 import { registerServeCommand } from "./cli/serve.ts";
 import { registerUserCommands } from "./cli/user.ts";
+import { registerVerifyCommand } from "./cli/verify.ts";
 import { registerWorkerCommand } from "./cli/worker.ts";
 import { VERSION } from "./version.ts";
 
@@ -15,5 +16,6 @@ registerServeCommand(program);
 registerWorkerCommand(program);
 registerUserCommands(program);
 registerAuditCommands(program);
+registerVerifyCommand(program);
 
 await program.parseAsync(process.argv);

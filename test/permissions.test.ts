@@ -3,7 +3,9 @@
  * added without a row here fails the test, so no route escapes the permission review.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deleteDataset, getDataset, restoreDataset } from "../src/catalog/service.ts";
 import { enqueueJob } from "../src/jobs/queue.ts";
+import { makeDatasetWithRows } from "./helpers/datasets.ts";
 import { DATABASE_KINDS } from "./helpers/databases.ts";
 import { type TestApp, testApp } from "./helpers/test-app.ts";
 
@@ -15,6 +17,10 @@ const PASSWORD = "correct horse battery staple";
 
 interface Fixture {
   org: string;
+  /** A private dataset of `org` with one version. */
+  dataset: string;
+  /** A deleted dataset of `org`, restorable. */
+  deletedDataset: string;
   jobId: string;
   targetUserId: string;
   uniqueName: () => string;
@@ -28,7 +34,46 @@ interface Case {
   allowed: Role[];
 }
 
+const MEMBERS: Role[] = ["member", "editor", "orgAdmin", "platformAdmin"];
+const EDITORS: Role[] = ["editor", "orgAdmin", "platformAdmin"];
+
 const CASES: Case[] = [
+  { method: "GET", url: "/api/v1/keys", path: () => "/api/v1/keys", allowed: EVERYONE },
+  { method: "GET", url: "/api/v1/datasets", path: () => "/api/v1/datasets", allowed: EVERYONE },
+  {
+    method: "POST",
+    url: "/api/v1/datasets",
+    path: () => "/api/v1/datasets",
+    body: (f) => ({ org: f.org, name: f.uniqueName(), title: "Bộ dữ liệu mới" }),
+    allowed: EDITORS,
+  },
+  { method: "GET", url: "/api/v1/datasets/:org/:name", path: (f) => `/api/v1/datasets/${f.dataset}`, allowed: MEMBERS },
+  {
+    method: "PATCH",
+    url: "/api/v1/datasets/:org/:name",
+    path: (f) => `/api/v1/datasets/${f.dataset}`,
+    body: () => ({ description: "Mô tả mới" }),
+    allowed: EDITORS,
+  },
+  { method: "DELETE", url: "/api/v1/datasets/:org/:name", path: (f) => `/api/v1/datasets/${f.dataset}`, allowed: EDITORS },
+  {
+    method: "POST",
+    url: "/api/v1/datasets/:org/:name/restore",
+    path: (f) => `/api/v1/datasets/${f.deletedDataset}/restore`,
+    allowed: ["platformAdmin"],
+  },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/versions",
+    path: (f) => `/api/v1/datasets/${f.dataset}/versions`,
+    allowed: MEMBERS,
+  },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/versions/:n",
+    path: (f) => `/api/v1/datasets/${f.dataset}/versions/1`,
+    allowed: MEMBERS,
+  },
   { method: "GET", url: "/api/v1/health", path: () => "/api/v1/health", allowed: EVERYONE },
   {
     method: "POST",
@@ -116,6 +161,7 @@ describe.each(DATABASE_KINDS)("permissions on %s", (database) => {
   let headersOf: Record<Role, Record<string, string>>;
   let fixture: Fixture;
   const emails = {} as Record<Role, string>;
+  let adminId: string;
 
   beforeAll(async () => {
     t = await testApp({ database });
@@ -127,11 +173,27 @@ describe.each(DATABASE_KINDS)("permissions on %s", (database) => {
     const otherOrgAdmin = await t.makeUser();
     const platformAdmin = await t.makeUser({ isPlatformAdmin: true });
     const target = await t.makeUser();
+    adminId = platformAdmin.id;
     await t.addMember(org.name, member.id, "member");
     await t.addMember(org.name, editor.id, "editor");
     await t.addMember(org.name, orgAdmin.id, "admin");
     await t.addMember(other.name, otherOrgAdmin.id, "admin");
     await t.addMember(org.name, target.id, "member");
+    await makeDatasetWithRows(t.ctx, {
+      org: org.name,
+      name: "private-ds",
+      visibility: "private",
+      columns: { ma_tinh: "VARCHAR", so_luong: "BIGINT" },
+      rows: [{ ma_tinh: "01", so_luong: 3 }],
+    });
+    await makeDatasetWithRows(t.ctx, {
+      org: org.name,
+      name: "deleted-ds",
+      visibility: "private",
+      columns: { x: "BIGINT" },
+      rows: [{ x: 1 }],
+    });
+    await deleteDataset(t.ctx.db, t.ctx.audit, { id: platformAdmin.id, name: "test" }, await getDataset(t.ctx.db, org.name, "deleted-ds"));
     const job = await enqueueJob(t.ctx.db, { type: "test.noop", payload: {}, createdBy: editor.id, orgId: org.id });
     for (const [role, u] of Object.entries({ member, editor, orgAdmin, otherOrgAdmin, platformAdmin })) {
       emails[role as Role] = u.email;
@@ -147,6 +209,8 @@ describe.each(DATABASE_KINDS)("permissions on %s", (database) => {
     let n = 0;
     fixture = {
       org: org.name,
+      dataset: `${org.name}/private-ds`,
+      deletedDataset: `${org.name}/deleted-ds`,
       jobId: job.id,
       targetUserId: target.id,
       uniqueName: () => `perm-${database}-${++n}`,
@@ -184,6 +248,14 @@ describe.each(DATABASE_KINDS)("permissions on %s", (database) => {
         }
         if (c.method === "DELETE" && c.url.includes("members") && res.statusCode === 204) {
           await t.addMember(fixture.org, fixture.targetUserId, "member");
+        }
+        if (c.url === "/api/v1/datasets/:org/:name" && c.method === "DELETE" && res.statusCode === 204) {
+          const ds = await getDataset(t.ctx.db, fixture.org, "private-ds", { includeDeleted: true });
+          await restoreDataset(t.ctx.db, t.ctx.audit, "test", ds);
+        }
+        if (c.url.endsWith("/restore") && res.statusCode === 200) {
+          const ds = await getDataset(t.ctx.db, fixture.org, "deleted-ds");
+          await deleteDataset(t.ctx.db, t.ctx.audit, { id: adminId, name: "test" }, ds);
         }
       });
     }

@@ -198,10 +198,7 @@ export const jobs = pgTable(
   (t) => [
     index("jobs_ready_idx").on(t.runAt).where(sql`${t.state} = 'queued'`),
     index("jobs_lease_idx").on(t.leaseUntil).where(sql`${t.state} = 'running'`),
-    check(
-      "jobs_state_valid",
-      sql`${t.state} in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`,
-    ),
+    check("jobs_state_valid", sql`${t.state} in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`),
     check("jobs_progress_range", sql`${t.progress} >= 0 and ${t.progress} <= 1`),
     check("jobs_attempts_valid", sql`${t.attempts} >= 0 and ${t.maxAttempts} >= 1`),
     check(
