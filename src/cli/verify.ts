@@ -1,5 +1,5 @@
 /**
- * `mekong verify FILE --signature SIG --key KEY.pem --version org/name@n`: checks a downloaded dataset
+ * `mekong verify FILE --signature SIG --key KEY.pem --id org/name@n`: checks a downloaded dataset
  * version offline — its SHA-256 and the instance's Ed25519 signature over identity and hash.
  */
 import { createHash, createPublicKey } from "node:crypto";
@@ -22,13 +22,13 @@ export function registerVerifyCommand(program: Command) {
     .description("check a downloaded dataset version against its signature, offline")
     .requiredOption("--signature <sig>", "the version's signature (X-Mekong-Signature)")
     .requiredOption("--key <file>", "the instance's public key, PEM (from GET /api/v1/keys)")
-    .requiredOption("--version <id>", "the version's identity org/name@n (X-Mekong-Version)")
+    .requiredOption("--id <id>", "the version's identity org/name@n (X-Mekong-Version)")
     .option("--sha256 <hex>", "the SHA-256 the server announced (X-Mekong-Sha256), checked too")
-    .action((file: string, opts: { signature: string; key: string; version: string; sha256?: string }) =>
+    .action((file: string, opts: { signature: string; key: string; id: string; sha256?: string }) =>
       runCommand(async () => {
-        const id = /^([a-z0-9][a-z0-9-]{1,62})\/([a-z0-9][a-z0-9_-]{1,99})@(\d+)$/.exec(opts.version);
+        const id = /^([a-z0-9][a-z0-9-]{1,62})\/([a-z0-9][a-z0-9_-]{1,99})@(\d+)$/.exec(opts.id);
         if (!id?.[1] || !id[2] || !id[3]) {
-          console.error("mekong: --version must look like org/name@n");
+          console.error("mekong: --id must look like org/name@n");
           return 2;
         }
         let key: ReturnType<typeof createPublicKey>;
@@ -46,10 +46,10 @@ export function registerVerifyCommand(program: Command) {
         }
         const message = versionSigningMessage({ org: id[1], name: id[2], n: Number(id[3]) }, digest);
         if (!verifySignature(key, message, opts.signature)) {
-          console.log(`INVALID: the signature does not match ${opts.version} with SHA-256 ${digest}`);
+          console.log(`INVALID: the signature does not match ${opts.id} with SHA-256 ${digest}`);
           return 1;
         }
-        console.log(`OK: ${file} is ${opts.version} (SHA-256 ${digest}), signed by this key`);
+        console.log(`OK: ${file} is ${opts.id} (SHA-256 ${digest}), signed by this key`);
         return 0;
       }),
     );
