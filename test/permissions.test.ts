@@ -148,6 +148,13 @@ const CASES: Case[] = [
   { method: "GET", url: "/api/v1/audit", path: () => "/api/v1/audit", allowed: ["platformAdmin"] },
   { method: "GET", url: "/api/v1/audit/verify", path: () => "/api/v1/audit/verify", allowed: ["platformAdmin"] },
   {
+    method: "POST",
+    url: "/api/v1/jobs/:id/cancel",
+    path: (f) => `/api/v1/jobs/${f.jobId}/cancel`,
+    // Cancelling a finished job answers 409 job_finished: allowed, not denied.
+    allowed: ["editor", "orgAdmin", "platformAdmin"],
+  },
+  {
     method: "GET",
     url: "/api/v1/jobs/:id",
     path: (f) => `/api/v1/jobs/${f.jobId}`,

@@ -50,6 +50,7 @@ export const ACTIONS = {
   "token.manage": "write",
   "audit.read": "admin",
   "job.read": "read",
+  "job.cancel": "write",
   "dataset.list": "read",
   "dataset.read": "read",
   "dataset.create": "write",
@@ -97,6 +98,7 @@ function userMay(actor: UserActor, action: Action, resource: Resource): boolean 
     case "organization.members.read":
       return hasOrgRole(actor, orgId, "member");
     case "job.read":
+    case "job.cancel":
       return (
         (resource.kind === "job" && resource.createdBy === actor.id) || hasOrgRole(actor, orgId, "editor")
       );

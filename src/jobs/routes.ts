@@ -1,9 +1,10 @@
-/** HTTP routes of jobs: a job's owner follows its state and progress. */
+/** HTTP routes of jobs: a job's owner follows its state and progress, and may cancel it. */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { actorName } from "../auth/actor.ts";
 import type { Resource } from "../auth/permissions.ts";
 import type { AppContext } from "../context.ts";
-import { getJob, type Job } from "./queue.ts";
+import { cancelJob, getJob, type Job } from "./queue.ts";
 import { JobParams, JobView } from "./schemas.ts";
 
 const tags = ["jobs"];
@@ -56,6 +57,22 @@ export function registerJobRoutes(app: FastifyInstance, ctx: AppContext) {
       // Clients poll this while the job runs; a cached answer would freeze the progress bar.
       reply.header("cache-control", "no-store");
       return toJobView(jobOf(req));
+    },
+  );
+
+  r.post(
+    "/api/v1/jobs/:id/cancel",
+    {
+      schema: { tags, summary: "Cancel a queued or running job", params: JobParams, response: { 200: JobView } },
+      config: { access: { action: "job.cancel", resource: jobResource } },
+    },
+    async (req) => {
+      const job = jobOf(req);
+      await cancelJob(ctx.db, job.id);
+      await ctx.db.transaction((tx) =>
+        ctx.audit.append(tx, { actor: actorName(req.actor), action: "job.cancel", resource: `job:${job.id}`, details: { type: job.type } }),
+      );
+      return toJobView(await getJob(ctx.db, job.id));
     },
   );
 }
