@@ -77,6 +77,11 @@ describe.skipIf(!hasChromium)("portal (e2e)", () => {
     expect(page.url()).toBe(`${server.baseUrl}/sign-in`);
   });
 
+  it("explains a failed single sign-on the server sent back", async () => {
+    await page.goto("/sign-in?error=oidc_no_account");
+    await page.getByRole("alert").filter({ hasText: "chưa có tài khoản Mekong" }).waitFor();
+  });
+
   it("signs the demo admin in, lists the organizations and signs out", async () => {
     await page.goto("/");
     await page.getByRole("link", { name: "Đăng nhập", exact: true }).click();

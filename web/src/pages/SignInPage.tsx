@@ -2,10 +2,10 @@
 import { Alert, Button, Divider, Paper, PasswordInput, Stack, TextInput, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Navigate, useNavigate } from "react-router-dom";
+import { Navigate, useNavigate, useSearchParams } from "react-router-dom";
 import { useAuthProviders, useCurrentUser, useSignIn } from "../api/auth.ts";
 import { usePageTitle } from "../components/usePageTitle.ts";
-import { signInErrorKey } from "./signInErrors.ts";
+import { redirectErrorKey, signInErrorKey } from "./signInErrors.ts";
 
 const landingPath = "/organizations";
 
@@ -33,6 +33,8 @@ export function SignInPage() {
   const signIn = useSignIn();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [params] = useSearchParams();
+  const ssoError = redirectErrorKey(params.get("error"));
 
   if (currentUser.data && !signIn.isPending) return <Navigate to={landingPath} replace />;
 
@@ -50,6 +52,11 @@ export function SignInPage() {
         <Title order={1} size="h2">
           {t("signIn.title")}
         </Title>
+        {ssoError && !signIn.isError && (
+          <Alert color="red" variant="light" role="alert">
+            {t(ssoError)}
+          </Alert>
+        )}
         {signIn.isError && (
           <Alert color="red" variant="light" role="alert">
             {t(signInErrorKey(signIn.error))}
