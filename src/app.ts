@@ -14,8 +14,8 @@ import { registerDatasetRoutes } from "./catalog/routes.ts";
 import { registerVersionRoutes } from "./catalog/version-routes.ts";
 import type { AppContext } from "./context.ts";
 import { ERROR_CATALOG, isErrorCode, problemType } from "./errors.ts";
-import { installInputGuards } from "./http/input-guards.ts";
 import { installAccessControl, type RouteAccess } from "./http/access.ts";
+import { installInputGuards } from "./http/input-guards.ts";
 import { registerPortal } from "./http/portal.ts";
 import {
   frameworkErrorToProblem,

@@ -18,51 +18,50 @@ const csv = z.string().transform((v) =>
     .filter(Boolean),
 );
 
-export const ConfigSchema = z
-  .object({
-    MEKONG_HOST: z.string().min(1).default("0.0.0.0"),
-    MEKONG_PORT: int(0, 65535).default(8080),
-    MEKONG_DATA_DIR: z.string().min(1).default("./data"),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
-      .optional(),
-    DATABASE_POOL_SIZE: int(1, 200).default(10),
-    MEKONG_PUBLIC_URL: z.url().optional(),
-    MEKONG_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    MEKONG_TRUST_PROXY: bool.default(false),
-    MEKONG_CORS_ORIGINS: csv.default([]),
-    MEKONG_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
-    MEKONG_UPLOAD_LIMIT_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .default(10 * 1024 ** 3),
-    MEKONG_SIGNING_KEY_FILE: z.string().optional(),
-    MEKONG_SESSION_TTL_HOURS: int(1, 24 * 90).default(24 * 7),
-    MEKONG_LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
-    MEKONG_LOGIN_MAX_ATTEMPTS_PER_IP: int(1, 100000).default(30),
-    MEKONG_LOGIN_WINDOW_SECONDS: int(1, 86400).default(900),
-    MEKONG_OIDC_ISSUER: z.url().optional(),
-    MEKONG_OIDC_CLIENT_ID: z.string().optional(),
-    MEKONG_OIDC_CLIENT_SECRET: z.string().optional(),
-    MEKONG_OIDC_SCOPES: z.string().default("openid email profile"),
-    MEKONG_OIDC_LABEL: z.string().default("OpenID Connect"),
-    MEKONG_OIDC_ALLOW_HTTP: bool.default(false),
-    MEKONG_OIDC_AUTO_CREATE_USERS: bool.default(true),
-    MEKONG_AUDIT_CHECKPOINT_EVERY: int(1, 1_000_000).default(1000),
-    MEKONG_AUDIT_CHECKPOINT_SECONDS: int(1, 86400).default(60),
-    MEKONG_JOB_LEASE_SECONDS: int(5, 86400).default(60),
-    MEKONG_WORKER_CONCURRENCY: int(0, 64).default(1),
-    MEKONG_ENGINE_THREADS: int(1, 256).optional(),
-    MEKONG_ENGINE_MEMORY_LIMIT: z
-      .string()
-      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "like 2GB or 512MiB")
-      .optional(),
-    MEKONG_ENGINE_POOL_SIZE: int(1, 64).default(4),
-    MEKONG_DEMO_ADMIN_EMAIL: z.email().default("admin@mekong.local"),
-    MEKONG_DEMO_ADMIN_PASSWORD: z.string().min(8).optional(),
-  });
+export const ConfigSchema = z.object({
+  MEKONG_HOST: z.string().min(1).default("0.0.0.0"),
+  MEKONG_PORT: int(0, 65535).default(8080),
+  MEKONG_DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  MEKONG_PUBLIC_URL: z.url().optional(),
+  MEKONG_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  MEKONG_TRUST_PROXY: bool.default(false),
+  MEKONG_CORS_ORIGINS: csv.default([]),
+  MEKONG_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  MEKONG_UPLOAD_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 ** 3),
+  MEKONG_SIGNING_KEY_FILE: z.string().optional(),
+  MEKONG_SESSION_TTL_HOURS: int(1, 24 * 90).default(24 * 7),
+  MEKONG_LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
+  MEKONG_LOGIN_MAX_ATTEMPTS_PER_IP: int(1, 100000).default(30),
+  MEKONG_LOGIN_WINDOW_SECONDS: int(1, 86400).default(900),
+  MEKONG_OIDC_ISSUER: z.url().optional(),
+  MEKONG_OIDC_CLIENT_ID: z.string().optional(),
+  MEKONG_OIDC_CLIENT_SECRET: z.string().optional(),
+  MEKONG_OIDC_SCOPES: z.string().default("openid email profile"),
+  MEKONG_OIDC_LABEL: z.string().default("OpenID Connect"),
+  MEKONG_OIDC_ALLOW_HTTP: bool.default(false),
+  MEKONG_OIDC_AUTO_CREATE_USERS: bool.default(true),
+  MEKONG_AUDIT_CHECKPOINT_EVERY: int(1, 1_000_000).default(1000),
+  MEKONG_AUDIT_CHECKPOINT_SECONDS: int(1, 86400).default(60),
+  MEKONG_JOB_LEASE_SECONDS: int(5, 86400).default(60),
+  MEKONG_WORKER_CONCURRENCY: int(0, 64).default(1),
+  MEKONG_ENGINE_THREADS: int(1, 256).optional(),
+  MEKONG_ENGINE_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "like 2GB or 512MiB")
+    .optional(),
+  MEKONG_ENGINE_POOL_SIZE: int(1, 64).default(4),
+  MEKONG_DEMO_ADMIN_EMAIL: z.email().default("admin@mekong.local"),
+  MEKONG_DEMO_ADMIN_PASSWORD: z.string().min(8).optional(),
+});
 
 type RawConfig = z.infer<typeof ConfigSchema>;
 
@@ -136,7 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const oidc = ["MEKONG_OIDC_ISSUER", "MEKONG_OIDC_CLIENT_ID", "MEKONG_OIDC_CLIENT_SECRET"];
   const givenOidc = oidc.filter((k) => input[k] !== undefined);
   if (givenOidc.length > 0 && givenOidc.length < oidc.length) {
-    problems.push(`MEKONG_OIDC_ISSUER: ${oidc.join(", ")} go together (missing ${oidc.filter((k) => !givenOidc.includes(k)).join(", ")})`);
+    problems.push(
+      `MEKONG_OIDC_ISSUER: ${oidc.join(", ")} go together (missing ${oidc.filter((k) => !givenOidc.includes(k)).join(", ")})`,
+    );
   }
   const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) {

@@ -9,7 +9,18 @@ describe("mekong CLI", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("creates a user whose password comes from stdin, and refuses a duplicate", () => {
-    const args = ["user", "create", "--email", "an@bo.gov.vn", "--name", "Nguyễn Thị An", "--password-stdin", "--admin", "--data", dataDir];
+    const args = [
+      "user",
+      "create",
+      "--email",
+      "an@bo.gov.vn",
+      "--name",
+      "Nguyễn Thị An",
+      "--password-stdin",
+      "--admin",
+      "--data",
+      dataDir,
+    ];
     const created = runCli(args, {}, "mật khẩu rất dài\n");
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain("an@bo.gov.vn");

@@ -38,7 +38,12 @@ describe.each(DATABASE_KINDS)("a server killed mid-write on %s", (database) => {
           const res = await fetch(`${first.url}/api/v1/organizations`, {
             method: "POST",
             headers: { "content-type": "application/json", cookie },
-            body: JSON.stringify({ name, title: `Đơn vị ${n}`, kind: "agency", description: "x".repeat(2000) }),
+            body: JSON.stringify({
+              name,
+              title: `Đơn vị ${n}`,
+              kind: "agency",
+              description: "x".repeat(2000),
+            }),
           });
           if (res.status === 201) acknowledged.push(name);
         } catch {
@@ -58,12 +63,15 @@ describe.each(DATABASE_KINDS)("a server killed mid-write on %s", (database) => {
       const stored = new Map<string, { title: string; description: string }>();
       let cursor: string | undefined;
       do {
-        const res = await fetch(`${second.url}/api/v1/organizations?limit=500${cursor ? `&cursor=${cursor}` : ""}`);
+        const res = await fetch(
+          `${second.url}/api/v1/organizations?limit=500${cursor ? `&cursor=${cursor}` : ""}`,
+        );
         const body = await res.json();
         for (const o of body.items) stored.set(o.name, o);
         cursor = body.nextCursor;
       } while (cursor);
-      for (const name of acknowledged) expect(stored.has(name), `${name} was acknowledged but is missing`).toBe(true);
+      for (const name of acknowledged)
+        expect(stored.has(name), `${name} was acknowledged but is missing`).toBe(true);
       // Nothing half-made: every stored organization is whole and has exactly its audit entry.
       const crashOrgs = [...stored.entries()].filter(([name]) => name.startsWith("crash-"));
       for (const [name, o] of crashOrgs) {

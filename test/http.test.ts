@@ -38,7 +38,9 @@ describe("HTTP foundation", () => {
     const res = await t.app.inject({ url: "/metrics" });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toContain("text/plain");
-    expect(res.body).toMatch(/mekong_http_requests_total\{method="GET",route="\/api\/v1\/organizations",status="200"\} \d+/);
+    expect(res.body).toMatch(
+      /mekong_http_requests_total\{method="GET",route="\/api\/v1\/organizations",status="200"\} \d+/,
+    );
     expect(res.body).toContain("mekong_process_cpu_seconds_total");
   });
 
@@ -73,13 +75,22 @@ describe("HTTP foundation", () => {
   });
 
   it("keeps CORS off unless origins are configured", async () => {
-    const closed = await t.app.inject({ url: "/api/v1/organizations", headers: { origin: "https://portal.example.vn" } });
+    const closed = await t.app.inject({
+      url: "/api/v1/organizations",
+      headers: { origin: "https://portal.example.vn" },
+    });
     expect(closed.headers["access-control-allow-origin"]).toBeUndefined();
     const open = await testApp({ env: { MEKONG_CORS_ORIGINS: "https://portal.example.vn" } });
     try {
-      const res = await open.app.inject({ url: "/api/v1/organizations", headers: { origin: "https://portal.example.vn" } });
+      const res = await open.app.inject({
+        url: "/api/v1/organizations",
+        headers: { origin: "https://portal.example.vn" },
+      });
       expect(res.headers["access-control-allow-origin"]).toBe("https://portal.example.vn");
-      const other = await open.app.inject({ url: "/api/v1/organizations", headers: { origin: "https://evil.example" } });
+      const other = await open.app.inject({
+        url: "/api/v1/organizations",
+        headers: { origin: "https://evil.example" },
+      });
       expect(other.headers["access-control-allow-origin"]).toBeUndefined();
     } finally {
       await open.close();

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deleteDataset, getDataset, restoreDataset } from "../src/catalog/service.ts";
 import { enqueueJob } from "../src/jobs/queue.ts";
-import { makeDatasetWithRows } from "./helpers/datasets.ts";
 import { DATABASE_KINDS } from "./helpers/databases.ts";
+import { makeDatasetWithRows } from "./helpers/datasets.ts";
 import { type TestApp, testApp } from "./helpers/test-app.ts";
 
 const ROLES = ["anonymous", "member", "editor", "orgAdmin", "otherOrgAdmin", "platformAdmin"] as const;
@@ -47,7 +47,12 @@ const CASES: Case[] = [
     body: (f) => ({ org: f.org, name: f.uniqueName(), title: "Bộ dữ liệu mới" }),
     allowed: EDITORS,
   },
-  { method: "GET", url: "/api/v1/datasets/:org/:name", path: (f) => `/api/v1/datasets/${f.dataset}`, allowed: MEMBERS },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name",
+    path: (f) => `/api/v1/datasets/${f.dataset}`,
+    allowed: MEMBERS,
+  },
   {
     method: "PATCH",
     url: "/api/v1/datasets/:org/:name",
@@ -55,7 +60,12 @@ const CASES: Case[] = [
     body: () => ({ description: "Mô tả mới" }),
     allowed: EDITORS,
   },
-  { method: "DELETE", url: "/api/v1/datasets/:org/:name", path: (f) => `/api/v1/datasets/${f.dataset}`, allowed: EDITORS },
+  {
+    method: "DELETE",
+    url: "/api/v1/datasets/:org/:name",
+    path: (f) => `/api/v1/datasets/${f.dataset}`,
+    allowed: EDITORS,
+  },
   {
     method: "POST",
     url: "/api/v1/datasets/:org/:name/restore",
@@ -87,9 +97,20 @@ const CASES: Case[] = [
   { method: "GET", url: "/api/v1/auth/providers", path: () => "/api/v1/auth/providers", allowed: EVERYONE },
   { method: "GET", url: "/api/v1/auth/me", path: () => "/api/v1/auth/me", allowed: SIGNED_IN },
   { method: "GET", url: "/api/v1/auth/oidc/login", path: () => "/api/v1/auth/oidc/login", allowed: EVERYONE },
-  { method: "GET", url: "/api/v1/auth/oidc/callback", path: () => "/api/v1/auth/oidc/callback", allowed: EVERYONE },
+  {
+    method: "GET",
+    url: "/api/v1/auth/oidc/callback",
+    path: () => "/api/v1/auth/oidc/callback",
+    allowed: EVERYONE,
+  },
   { method: "GET", url: "/api/v1/tokens", path: () => "/api/v1/tokens", allowed: SIGNED_IN },
-  { method: "POST", url: "/api/v1/tokens", path: () => "/api/v1/tokens", body: () => ({ name: "t" }), allowed: SIGNED_IN },
+  {
+    method: "POST",
+    url: "/api/v1/tokens",
+    path: () => "/api/v1/tokens",
+    body: () => ({ name: "t" }),
+    allowed: SIGNED_IN,
+  },
   {
     method: "DELETE",
     url: "/api/v1/tokens/:id",
@@ -101,7 +122,11 @@ const CASES: Case[] = [
     method: "POST",
     url: "/api/v1/users",
     path: () => "/api/v1/users",
-    body: (f) => ({ email: `${f.uniqueName()}@example.vn`, name: "Lê Thị Mới", password: "a long enough password" }),
+    body: (f) => ({
+      email: `${f.uniqueName()}@example.vn`,
+      name: "Lê Thị Mới",
+      password: "a long enough password",
+    }),
     allowed: ["platformAdmin"],
   },
   { method: "GET", url: "/api/v1/organizations", path: () => "/api/v1/organizations", allowed: EVERYONE },
@@ -112,7 +137,12 @@ const CASES: Case[] = [
     body: (f) => ({ name: f.uniqueName(), title: "Sở Mới", kind: "agency" }),
     allowed: ["platformAdmin"],
   },
-  { method: "GET", url: "/api/v1/organizations/:name", path: (f) => `/api/v1/organizations/${f.org}`, allowed: EVERYONE },
+  {
+    method: "GET",
+    url: "/api/v1/organizations/:name",
+    path: (f) => `/api/v1/organizations/${f.org}`,
+    allowed: EVERYONE,
+  },
   {
     method: "PATCH",
     url: "/api/v1/organizations/:name",
@@ -146,7 +176,12 @@ const CASES: Case[] = [
     allowed: ["orgAdmin", "platformAdmin"],
   },
   { method: "GET", url: "/api/v1/audit", path: () => "/api/v1/audit", allowed: ["platformAdmin"] },
-  { method: "GET", url: "/api/v1/audit/verify", path: () => "/api/v1/audit/verify", allowed: ["platformAdmin"] },
+  {
+    method: "GET",
+    url: "/api/v1/audit/verify",
+    path: () => "/api/v1/audit/verify",
+    allowed: ["platformAdmin"],
+  },
   {
     method: "POST",
     url: "/api/v1/jobs/:id/cancel",
@@ -200,8 +235,18 @@ describe.each(DATABASE_KINDS)("permissions on %s", (database) => {
       columns: { x: "BIGINT" },
       rows: [{ x: 1 }],
     });
-    await deleteDataset(t.ctx.db, t.ctx.audit, { id: platformAdmin.id, name: "test" }, await getDataset(t.ctx.db, org.name, "deleted-ds"));
-    const job = await enqueueJob(t.ctx.db, { type: "test.noop", payload: {}, createdBy: editor.id, orgId: org.id });
+    await deleteDataset(
+      t.ctx.db,
+      t.ctx.audit,
+      { id: platformAdmin.id, name: "test" },
+      await getDataset(t.ctx.db, org.name, "deleted-ds"),
+    );
+    const job = await enqueueJob(t.ctx.db, {
+      type: "test.noop",
+      payload: {},
+      createdBy: editor.id,
+      orgId: org.id,
+    });
     for (const [role, u] of Object.entries({ member, editor, orgAdmin, otherOrgAdmin, platformAdmin })) {
       emails[role as Role] = u.email;
     }

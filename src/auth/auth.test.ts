@@ -16,7 +16,12 @@ describe.each(DATABASE_KINDS)("auth on %s", (database) => {
   afterAll(() => t?.close());
 
   const login = (email: string, password: string, ip = "10.0.0.1") =>
-    t.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password }, remoteAddress: ip });
+    t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { email, password },
+      remoteAddress: ip,
+    });
 
   describe("password login", () => {
     it("sets an httpOnly, SameSite=Lax session cookie and answers who signed in", async () => {
@@ -27,7 +32,10 @@ describe.each(DATABASE_KINDS)("auth on %s", (database) => {
       expect(cookie?.httpOnly).toBe(true);
       expect(cookie?.sameSite).toBe("Lax");
       expect(cookie?.secure).toBeFalsy();
-      const me = await t.app.inject({ url: "/api/v1/auth/me", cookies: { mekong_session: cookie?.value ?? "" } });
+      const me = await t.app.inject({
+        url: "/api/v1/auth/me",
+        cookies: { mekong_session: cookie?.value ?? "" },
+      });
       expect(me.statusCode).toBe(200);
       expect(me.json()).toMatchObject({ user: { email: "alice@example.vn" }, via: "session" });
     });
@@ -60,7 +68,8 @@ describe.each(DATABASE_KINDS)("auth on %s", (database) => {
 
     it("locks an account after repeated failures, even for the right password, whatever the IP", async () => {
       const bob = await t.makeUser({ email: "bob@example.vn" });
-      for (let i = 0; i < 3; i++) expect((await login(bob.email, "wrong password", `10.1.0.${i}`)).statusCode).toBe(401);
+      for (let i = 0; i < 3; i++)
+        expect((await login(bob.email, "wrong password", `10.1.0.${i}`)).statusCode).toBe(401);
       const blocked = await login(bob.email, bob.password, "10.1.0.99");
       expect(blocked.statusCode).toBe(429);
       expect(blocked.json().code).toBe("rate_limited");
@@ -69,7 +78,8 @@ describe.each(DATABASE_KINDS)("auth on %s", (database) => {
 
     it("limits attempts per IP across accounts", async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 14; i++) statuses.push((await login(`spray${i}@example.vn`, "guess", "10.9.9.9")).statusCode);
+      for (let i = 0; i < 14; i++)
+        statuses.push((await login(`spray${i}@example.vn`, "guess", "10.9.9.9")).statusCode);
       expect(statuses.slice(0, 12).every((s) => s === 401)).toBe(true);
       expect(statuses.slice(12)).toEqual([429, 429]);
       // Another IP is not affected.
@@ -119,13 +129,23 @@ describe.each(DATABASE_KINDS)("auth on %s", (database) => {
       expect(JSON.stringify(list.json())).not.toContain(secret);
       expect(list.json().items.map((x: { id: string }) => x.id)).toContain(id);
 
-      const me = await t.app.inject({ url: "/api/v1/auth/me", headers: { authorization: `Bearer ${secret}` } });
+      const me = await t.app.inject({
+        url: "/api/v1/auth/me",
+        headers: { authorization: `Bearer ${secret}` },
+      });
       expect(me.statusCode).toBe(200);
       expect(me.json()).toMatchObject({ user: { email: alice.email }, via: "token" });
 
-      const revoke = await t.app.inject({ method: "DELETE", url: `/api/v1/tokens/${id}`, headers: alice.headers });
+      const revoke = await t.app.inject({
+        method: "DELETE",
+        url: `/api/v1/tokens/${id}`,
+        headers: alice.headers,
+      });
       expect(revoke.statusCode).toBe(204);
-      const after = await t.app.inject({ url: "/api/v1/auth/me", headers: { authorization: `Bearer ${secret}` } });
+      const after = await t.app.inject({
+        url: "/api/v1/auth/me",
+        headers: { authorization: `Bearer ${secret}` },
+      });
       expect(after.statusCode).toBe(401);
       expect(after.json().code).toBe("invalid_token");
     });
@@ -145,8 +165,14 @@ describe.each(DATABASE_KINDS)("auth on %s", (database) => {
         payload: { name: "soon", expiresAt: new Date(Date.now() + 60_000).toISOString() },
       });
       const { id, secret } = soon.json();
-      await t.ctx.database.query("update api_tokens set expires_at = now() - interval '1 second' where id = $1", [id]);
-      const me = await t.app.inject({ url: "/api/v1/auth/me", headers: { authorization: `Bearer ${secret}` } });
+      await t.ctx.database.query(
+        "update api_tokens set expires_at = now() - interval '1 second' where id = $1",
+        [id],
+      );
+      const me = await t.app.inject({
+        url: "/api/v1/auth/me",
+        headers: { authorization: `Bearer ${secret}` },
+      });
       expect(me.json().code).toBe("invalid_token");
     });
 
@@ -172,7 +198,12 @@ describe.each(DATABASE_KINDS)("auth on %s", (database) => {
 
     it("does not let one user revoke another's token", async () => {
       const mallory = await t.makeUser();
-      const created = await t.app.inject({ method: "POST", url: "/api/v1/tokens", headers: alice.headers, payload: { name: "x" } });
+      const created = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/tokens",
+        headers: alice.headers,
+        payload: { name: "x" },
+      });
       const res = await t.app.inject({
         method: "DELETE",
         url: `/api/v1/tokens/${created.json().id}`,

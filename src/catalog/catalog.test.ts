@@ -33,8 +33,16 @@ describe.each(DATABASE_KINDS)("datasets on %s", (database) => {
   it("creates a dataset at its canonical address, draft by default", async () => {
     const res = await create({ org: org.name, name: "gia-ban-le", title: "Giá bán lẻ hàng hóa" });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ org: org.name, name: "gia-ban-le", visibility: "draft", currentVersion: null });
-    const shown = await t.app.inject({ url: `/api/v1/datasets/${org.name}/gia-ban-le`, headers: member.headers });
+    expect(res.json()).toMatchObject({
+      org: org.name,
+      name: "gia-ban-le",
+      visibility: "draft",
+      currentVersion: null,
+    });
+    const shown = await t.app.inject({
+      url: `/api/v1/datasets/${org.name}/gia-ban-le`,
+      headers: member.headers,
+    });
     expect(shown.json().title).toBe("Giá bán lẻ hàng hóa");
     const dup = await create({ org: org.name, name: "gia-ban-le", title: "x" });
     expect(dup.json().code).toBe("dataset_exists");
@@ -51,12 +59,19 @@ describe.each(DATABASE_KINDS)("datasets on %s", (database) => {
     const names = (res: { json: () => { items: { name: string }[] } }) => res.json().items.map((d) => d.name);
     expect(names(anonymous)).toContain("mo");
     expect(names(anonymous)).not.toContain("rieng");
-    expect(names(await t.app.inject({ url: "/api/v1/datasets", headers: outsider.headers }))).not.toContain("rieng");
-    expect(names(await t.app.inject({ url: "/api/v1/datasets", headers: member.headers }))).toContain("rieng");
-    expect((await t.app.inject({ url: `/api/v1/datasets/${org.name}/rieng` })).json().code).toBe("unauthenticated");
-    expect((await t.app.inject({ url: `/api/v1/datasets/${org.name}/rieng`, headers: outsider.headers })).json().code).toBe(
-      "forbidden",
+    expect(names(await t.app.inject({ url: "/api/v1/datasets", headers: outsider.headers }))).not.toContain(
+      "rieng",
     );
+    expect(names(await t.app.inject({ url: "/api/v1/datasets", headers: member.headers }))).toContain(
+      "rieng",
+    );
+    expect((await t.app.inject({ url: `/api/v1/datasets/${org.name}/rieng` })).json().code).toBe(
+      "unauthenticated",
+    );
+    expect(
+      (await t.app.inject({ url: `/api/v1/datasets/${org.name}/rieng`, headers: outsider.headers })).json()
+        .code,
+    ).toBe("forbidden");
     expect((await t.app.inject({ url: `/api/v1/datasets/${org.name}/mo` })).statusCode).toBe(200);
   });
 
@@ -80,14 +95,20 @@ describe.each(DATABASE_KINDS)("datasets on %s", (database) => {
 
   it("deletes softly and lets a platform admin restore within 30 days", async () => {
     await create({ org: org.name, name: "xoa", title: "Sẽ xóa" });
-    const del = await t.app.inject({ method: "DELETE", url: `/api/v1/datasets/${org.name}/xoa`, headers: editor.headers });
+    const del = await t.app.inject({
+      method: "DELETE",
+      url: `/api/v1/datasets/${org.name}/xoa`,
+      headers: editor.headers,
+    });
     expect(del.statusCode).toBe(204);
-    expect((await t.app.inject({ url: `/api/v1/datasets/${org.name}/xoa`, headers: editor.headers })).json().code).toBe(
-      "dataset_not_found",
-    );
+    expect(
+      (await t.app.inject({ url: `/api/v1/datasets/${org.name}/xoa`, headers: editor.headers })).json().code,
+    ).toBe("dataset_not_found");
     const listed = await t.app.inject({ url: "/api/v1/datasets?deleted=true", headers: admin.headers });
     expect(listed.json().items.map((d: { name: string }) => d.name)).toContain("xoa");
-    expect((await t.app.inject({ url: "/api/v1/datasets?deleted=true", headers: editor.headers })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ url: "/api/v1/datasets?deleted=true", headers: editor.headers })).statusCode,
+    ).toBe(403);
     const byEditor = await t.app.inject({
       method: "POST",
       url: `/api/v1/datasets/${org.name}/xoa/restore`,
@@ -102,9 +123,19 @@ describe.each(DATABASE_KINDS)("datasets on %s", (database) => {
     expect(restored.statusCode).toBe(200);
     expect(restored.json().deletedAt).toBeNull();
 
-    await t.app.inject({ method: "DELETE", url: `/api/v1/datasets/${org.name}/xoa`, headers: editor.headers });
-    await t.ctx.database.query("update datasets set deleted_at = now() - interval '31 days' where name = 'xoa'");
-    const late = await t.app.inject({ method: "POST", url: `/api/v1/datasets/${org.name}/xoa/restore`, headers: admin.headers });
+    await t.app.inject({
+      method: "DELETE",
+      url: `/api/v1/datasets/${org.name}/xoa`,
+      headers: editor.headers,
+    });
+    await t.ctx.database.query(
+      "update datasets set deleted_at = now() - interval '31 days' where name = 'xoa'",
+    );
+    const late = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/datasets/${org.name}/xoa/restore`,
+      headers: admin.headers,
+    });
     expect(late.json().code).toBe("dataset_not_found");
     // The name is free again once deleted.
     expect((await create({ org: org.name, name: "xoa", title: "Mới" })).statusCode).toBe(201);
@@ -126,9 +157,9 @@ describe.each(DATABASE_KINDS)("datasets on %s", (database) => {
     const v = (await t.app.inject({ url: `/api/v1/datasets/${org.name}/dien-nang/versions/1` })).json();
     expect(v).toMatchObject({ n: 1, rows: 2, id: `${org.name}/dien-nang@1` });
     expect(v.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect((await t.app.inject({ url: `/api/v1/datasets/${org.name}/dien-nang/versions/2` })).json().code).toBe(
-      "version_not_found",
-    );
+    expect(
+      (await t.app.inject({ url: `/api/v1/datasets/${org.name}/dien-nang/versions/2` })).json().code,
+    ).toBe("version_not_found");
 
     const keys = (await t.app.inject({ url: "/api/v1/keys" })).json();
     expect(keys.keys[0].keyId).toBe(v.keyId);
@@ -137,14 +168,35 @@ describe.each(DATABASE_KINDS)("datasets on %s", (database) => {
       const key = path.join(dir, "key.pem");
       const file = path.join(dir, "dien-nang-v1.parquet");
       writeFileSync(key, keys.keys[0].publicKeyPem);
-      const [row] = await t.ctx.database.query<{ blob_key: string }>("select blob_key from dataset_versions where sha256 = $1", [
+      const [row] = await t.ctx.database.query<{ blob_key: string }>(
+        "select blob_key from dataset_versions where sha256 = $1",
+        [v.sha256],
+      );
+      copyFileSync(t.ctx.blobs.pathOf(row?.blob_key ?? ""), file);
+      const ok = runCli([
+        "verify",
+        file,
+        "--signature",
+        v.signature,
+        "--key",
+        key,
+        "--id",
+        v.id,
+        "--sha256",
         v.sha256,
       ]);
-      copyFileSync(t.ctx.blobs.pathOf(row?.blob_key ?? ""), file);
-      const ok = runCli(["verify", file, "--signature", v.signature, "--key", key, "--id", v.id, "--sha256", v.sha256]);
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stdout).toMatch(/^OK/);
-      const wrongId = runCli(["verify", file, "--signature", v.signature, "--key", key, "--id", `${org.name}/dien-nang@2`]);
+      const wrongId = runCli([
+        "verify",
+        file,
+        "--signature",
+        v.signature,
+        "--key",
+        key,
+        "--id",
+        `${org.name}/dien-nang@2`,
+      ]);
       expect(wrongId.code).toBe(1);
       writeFileSync(file, "tampered", { flag: "a" });
       const tampered = runCli(["verify", file, "--signature", v.signature, "--key", key, "--id", v.id]);

@@ -1,6 +1,7 @@
 /** HTTP routes of datasets: create, list, show, change, delete (soft) and restore. */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { actorName } from "../auth/actor.ts";
 import type { Resource } from "../auth/permissions.ts";
 import type { AppContext } from "../context.ts";
@@ -8,7 +9,6 @@ import { AppError } from "../errors.ts";
 import { requireUser } from "../http/access.ts";
 import { getOrganization } from "../orgs/service.ts";
 import { Dataset, DatasetCreate, DatasetListQuery, DatasetParams, DatasetUpdate } from "./schemas.ts";
-import { z } from "zod";
 import {
   createDataset,
   deleteDataset,
@@ -25,12 +25,19 @@ const tags = ["datasets"];
 /** Resolvers that load the dataset named in the path as the resource an access rule checks. */
 export function datasetAccess(ctx: AppContext) {
   const loaded = new WeakMap<FastifyRequest, LoadedDataset>();
-  const load = (includeDeleted: boolean) => async (req: FastifyRequest): Promise<Resource> => {
-    const { org, name } = req.params as { org?: string; name?: string };
-    const ds = await getDataset(ctx.db, String(org ?? ""), String(name ?? ""), { includeDeleted });
-    loaded.set(req, ds);
-    return { kind: "dataset", orgId: ds.org.id, visibility: ds.row.visibility, deleted: ds.row.deletedAt !== null };
-  };
+  const load =
+    (includeDeleted: boolean) =>
+    async (req: FastifyRequest): Promise<Resource> => {
+      const { org, name } = req.params as { org?: string; name?: string };
+      const ds = await getDataset(ctx.db, String(org ?? ""), String(name ?? ""), { includeDeleted });
+      loaded.set(req, ds);
+      return {
+        kind: "dataset",
+        orgId: ds.org.id,
+        visibility: ds.row.visibility,
+        deleted: ds.row.deletedAt !== null,
+      };
+    };
   return {
     resource: load(false),
     resourceIncludingDeleted: load(true),
@@ -60,7 +67,10 @@ export function registerDatasetRoutes(app: FastifyInstance, ctx: AppContext) {
     async (req) => {
       const deleted = req.query.deleted === "true";
       if (deleted && !(req.actor.kind === "user" && req.actor.isPlatformAdmin)) {
-        throw new AppError(req.actor.kind === "user" ? "forbidden" : "unauthenticated", "only platform admins list deleted datasets");
+        throw new AppError(
+          req.actor.kind === "user" ? "forbidden" : "unauthenticated",
+          "only platform admins list deleted datasets",
+        );
       }
       return listDatasets(ctx.db, req.actor, { ...req.query, deleted });
     },
@@ -69,7 +79,12 @@ export function registerDatasetRoutes(app: FastifyInstance, ctx: AppContext) {
   r.post(
     "/api/v1/datasets",
     {
-      schema: { tags, summary: "Create a dataset in an organization", body: DatasetCreate, response: { 201: Dataset } },
+      schema: {
+        tags,
+        summary: "Create a dataset in an organization",
+        body: DatasetCreate,
+        response: { 201: Dataset },
+      },
       config: {
         access: {
           action: "dataset.create",
@@ -82,7 +97,12 @@ export function registerDatasetRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       const user = requireUser(req);
-      const created = await createDataset(ctx.db, ctx.audit, { id: user.id, name: actorName(user) }, req.body);
+      const created = await createDataset(
+        ctx.db,
+        ctx.audit,
+        { id: user.id, name: actorName(user) },
+        req.body,
+      );
       return reply.code(201).send(created);
     },
   );
@@ -102,7 +122,13 @@ export function registerDatasetRoutes(app: FastifyInstance, ctx: AppContext) {
   r.patch(
     "/api/v1/datasets/:org/:name",
     {
-      schema: { tags, summary: "Change a dataset", params: DatasetParams, body: DatasetUpdate, response: { 200: Dataset } },
+      schema: {
+        tags,
+        summary: "Change a dataset",
+        params: DatasetParams,
+        body: DatasetUpdate,
+        response: { 200: Dataset },
+      },
       config: { access: { action: "dataset.write", resource: access.resource } },
     },
     async (req) => updateDataset(ctx.db, ctx.audit, actorName(req.actor), access.datasetOf(req), req.body),
@@ -124,7 +150,12 @@ export function registerDatasetRoutes(app: FastifyInstance, ctx: AppContext) {
   r.post(
     "/api/v1/datasets/:org/:name/restore",
     {
-      schema: { tags, summary: "Restore a deleted dataset (platform admin)", params: DatasetParams, response: { 200: Dataset } },
+      schema: {
+        tags,
+        summary: "Restore a deleted dataset (platform admin)",
+        params: DatasetParams,
+        response: { 200: Dataset },
+      },
       config: { access: { action: "dataset.restore", resource: access.resourceIncludingDeleted } },
     },
     async (req) => restoreDataset(ctx.db, ctx.audit, actorName(req.actor), access.datasetOf(req)),

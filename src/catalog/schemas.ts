@@ -5,7 +5,10 @@ export const VISIBILITIES = ["draft", "private", "shared", "open"] as const;
 
 export const DatasetName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{1,99}$/, "2–100 lowercase letters, digits, '-' and '_', starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{1,99}$/,
+    "2–100 lowercase letters, digits, '-' and '_', starting with a letter or digit",
+  );
 
 export const DatasetCreate = z.strictObject({
   org: z.string().max(100),

@@ -63,7 +63,12 @@ export async function getDataset(
 }
 
 /** @throws `organization_not_found`, `dataset_exists` */
-export async function createDataset(db: Db, audit: AuditLog, actor: { id: string; name: string }, input: DatasetCreate) {
+export async function createDataset(
+  db: Db,
+  audit: AuditLog,
+  actor: { id: string; name: string },
+  input: DatasetCreate,
+) {
   return db.transaction(async (tx) => {
     const org = await getOrganization(tx, input.org);
     const [taken] = await tx
@@ -93,7 +98,13 @@ export async function createDataset(db: Db, audit: AuditLog, actor: { id: string
   });
 }
 
-export async function updateDataset(db: Db, audit: AuditLog, actor: string, ds: LoadedDataset, patch: DatasetUpdate) {
+export async function updateDataset(
+  db: Db,
+  audit: AuditLog,
+  actor: string,
+  ds: LoadedDataset,
+  patch: DatasetUpdate,
+) {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(datasets)
@@ -111,7 +122,12 @@ export async function updateDataset(db: Db, audit: AuditLog, actor: string, ds: 
   });
 }
 
-export async function deleteDataset(db: Db, audit: AuditLog, actor: { id: string; name: string }, ds: LoadedDataset) {
+export async function deleteDataset(
+  db: Db,
+  audit: AuditLog,
+  actor: { id: string; name: string },
+  ds: LoadedDataset,
+) {
   await db.transaction(async (tx) => {
     await tx
       .update(datasets)
@@ -186,6 +202,7 @@ export async function listDatasets(
   const last = page.at(-1);
   return {
     items: page.map((r) => toDataset(r.row, r.orgName)),
-    nextCursor: rows.length > opts.limit && last ? encodeCursor(`${last.orgName}/${last.row.name}`) : undefined,
+    nextCursor:
+      rows.length > opts.limit && last ? encodeCursor(`${last.orgName}/${last.row.name}`) : undefined,
   };
 }

@@ -24,7 +24,12 @@ const Version = z.object({
 
 const Keys = z.object({
   keys: z.array(
-    z.object({ keyId: z.string(), algorithm: z.literal("Ed25519"), publicKeyPem: z.string(), jwk: z.record(z.string(), z.unknown()) }),
+    z.object({
+      keyId: z.string(),
+      algorithm: z.literal("Ed25519"),
+      publicKeyPem: z.string(),
+      jwk: z.record(z.string(), z.unknown()),
+    }),
   ),
   versionMessage: z.string(),
 });
@@ -37,7 +42,12 @@ export function registerVersionRoutes(app: FastifyInstance, ctx: AppContext) {
   r.get(
     "/api/v1/datasets/:org/:name/versions",
     {
-      schema: { tags, summary: "List a dataset's versions, newest first", params: DatasetParams, response: { 200: z.object({ items: z.array(Version) }) } },
+      schema: {
+        tags,
+        summary: "List a dataset's versions, newest first",
+        params: DatasetParams,
+        response: { 200: z.object({ items: z.array(Version) }) },
+      },
       config: { access: { action: "dataset.read", resource: access.resource } },
     },
     async (req) => {

@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { AuditLog } from "../audit/service.ts";
 import { canonicalJson } from "../audit/chain.ts";
+import type { AuditLog } from "../audit/service.ts";
 import type { Db, Queryable } from "../db/client.ts";
 import { datasets, datasetVersions } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -20,7 +20,8 @@ export type VersionMode = VersionRow["mode"];
 export const versionSigningMessage = (id: { org: string; name: string; n: number }, sha256: string) =>
   `mekong-dataset-version:v1:${id.org}/${id.name}@${id.n}:${sha256}`;
 
-export const schemaHashOf = (schema: unknown) => createHash("sha256").update(canonicalJson(schema)).digest("hex");
+export const schemaHashOf = (schema: unknown) =>
+  createHash("sha256").update(canonicalJson(schema)).digest("hex");
 
 export function toVersion(v: VersionRow, ds: { org: string; name: string }) {
   return {
@@ -106,7 +107,11 @@ export async function recordVersion(
 }
 
 export const listVersions = (q: Queryable, datasetId: string) =>
-  q.select().from(datasetVersions).where(eq(datasetVersions.datasetId, datasetId)).orderBy(desc(datasetVersions.n));
+  q
+    .select()
+    .from(datasetVersions)
+    .where(eq(datasetVersions.datasetId, datasetId))
+    .orderBy(desc(datasetVersions.n));
 
 /** Version `n` of a dataset, or its current one. @throws `version_not_found` */
 export async function getVersion(q: Queryable, ds: LoadedDataset, n?: number): Promise<VersionRow> {
@@ -124,6 +129,8 @@ export async function getVersion(q: Queryable, ds: LoadedDataset, n?: number): P
 
 /** Every blob key a version refers to (for sweeping files no version holds). */
 export async function referencedBlobKeys(q: Queryable): Promise<Set<string>> {
-  const rows = await q.select({ key: sql<string>`distinct ${datasetVersions.blobKey}` }).from(datasetVersions);
+  const rows = await q
+    .select({ key: sql<string>`distinct ${datasetVersions.blobKey}` })
+    .from(datasetVersions);
   return new Set(rows.map((r) => r.key));
 }

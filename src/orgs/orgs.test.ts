@@ -97,8 +97,16 @@ describe.each(DATABASE_KINDS)("organizations on %s", (database) => {
       expect(promoted.statusCode).toBe(200);
       expect(promoted.json().role).toBe("editor");
 
-      const list = await t.app.inject({ url: `/api/v1/organizations/${org.name}/members`, headers: clerk.headers });
-      expect(list.json().items.map((m: { userId: string; role: string }) => [m.userId, m.role]).sort()).toEqual(
+      const list = await t.app.inject({
+        url: `/api/v1/organizations/${org.name}/members`,
+        headers: clerk.headers,
+      });
+      expect(
+        list
+          .json()
+          .items.map((m: { userId: string; role: string }) => [m.userId, m.role])
+          .sort(),
+      ).toEqual(
         [
           [head.id, "admin"],
           [clerk.id, "editor"],

@@ -32,14 +32,23 @@ export interface DatasetSpec {
 let seq = 0;
 
 /** Creates `org/name` (if needed) and adds a version holding `rows`; returns the version. */
-export async function makeDatasetWithRows(ctx: AppContext, spec: DatasetSpec, createdBy?: string): Promise<Version> {
+export async function makeDatasetWithRows(
+  ctx: AppContext,
+  spec: DatasetSpec,
+  createdBy?: string,
+): Promise<Version> {
   const exists = await getDataset(ctx.db, spec.org, spec.name).catch(() => undefined);
   if (!exists) {
     await createDataset(
       ctx.db,
       ctx.audit,
       { id: createdBy ?? (null as unknown as string), name: "system:test" },
-      { org: spec.org, name: spec.name, title: spec.title ?? spec.name, visibility: spec.visibility ?? "open" },
+      {
+        org: spec.org,
+        name: spec.name,
+        title: spec.title ?? spec.name,
+        visibility: spec.visibility ?? "open",
+      },
     );
   }
   const ds = await getDataset(ctx.db, spec.org, spec.name);

@@ -17,7 +17,10 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
-export async function startServer(args: string[], env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
+export async function startServer(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...NODE_ARGS, "serve", "--port", "0", ...args], {
     cwd: ROOT,
     env: { ...process.env, MEKONG_LOG_LEVEL: "warn", ...env },
@@ -30,7 +33,9 @@ export async function startServer(args: string[], env: Record<string, string | u
   child.stderr?.on("data", (d) => {
     out += d;
   });
-  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const deadline = Date.now() + 90_000;
   while (!/Mekong listening on (\S+)/.test(out)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
