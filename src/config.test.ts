@@ -49,7 +49,11 @@ describe("config", () => {
   });
 
   it("makes `mekong serve` exit non-zero before listening when the config is invalid", () => {
-    const res = runCli(["serve", "--port", "0"], { MEKONG_PORT: "x", DATABASE_URL: "nope", MEKONG_TRUST_PROXY: "maybe" });
+    const res = runCli(["serve", "--port", "0"], {
+      MEKONG_PORT: "x",
+      DATABASE_URL: "nope",
+      MEKONG_TRUST_PROXY: "maybe",
+    });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("DATABASE_URL");
     expect(res.stderr).toContain("MEKONG_TRUST_PROXY");

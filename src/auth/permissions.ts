@@ -74,7 +74,9 @@ function hasOrgRole(actor: UserActor, orgId: string | null, least: OrgRole): boo
 function userMay(actor: UserActor, action: Action, resource: Resource): boolean {
   if (actor.isPlatformAdmin) return true;
   const orgId =
-    resource.kind === "organization" || resource.kind === "job" || resource.kind === "dataset" ? resource.orgId : null;
+    resource.kind === "organization" || resource.kind === "job" || resource.kind === "dataset"
+      ? resource.orgId
+      : null;
   switch (action) {
     case "organization.list":
     case "organization.read":
@@ -110,12 +112,19 @@ function userMay(actor: UserActor, action: Action, resource: Resource): boolean 
   }
 }
 
-const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set(["organization.list", "organization.read", "dataset.list"]);
+const PUBLIC_ACTIONS: ReadonlySet<Action> = new Set([
+  "organization.list",
+  "organization.read",
+  "dataset.list",
+]);
 
 /** What a stranger may do: read the public directory and open, live datasets. */
 function anonymousMay(action: Action, resource: Resource): boolean {
   if (action === "dataset.read" || action === "sql.query") {
-    return action === "sql.query" || (resource.kind === "dataset" && resource.visibility === "open" && !resource.deleted);
+    return (
+      action === "sql.query" ||
+      (resource.kind === "dataset" && resource.visibility === "open" && !resource.deleted)
+    );
   }
   return PUBLIC_ACTIONS.has(action);
 }

@@ -234,9 +234,7 @@ export const datasets = pgTable(
     deletedBy: uuid("deleted_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
-    uniqueIndex("datasets_live_name_key")
-      .on(t.orgId, t.name)
-      .where(sql`${t.deletedAt} is null`),
+    uniqueIndex("datasets_live_name_key").on(t.orgId, t.name).where(sql`${t.deletedAt} is null`),
     index("datasets_org_idx").on(t.orgId),
     check("datasets_name_format", sql`${t.name} ~ '^[a-z0-9][a-z0-9_-]{1,99}$'`),
   ],

@@ -63,14 +63,24 @@ export function registerJobRoutes(app: FastifyInstance, ctx: AppContext) {
   r.post(
     "/api/v1/jobs/:id/cancel",
     {
-      schema: { tags, summary: "Cancel a queued or running job", params: JobParams, response: { 200: JobView } },
+      schema: {
+        tags,
+        summary: "Cancel a queued or running job",
+        params: JobParams,
+        response: { 200: JobView },
+      },
       config: { access: { action: "job.cancel", resource: jobResource } },
     },
     async (req) => {
       const job = jobOf(req);
       await cancelJob(ctx.db, job.id);
       await ctx.db.transaction((tx) =>
-        ctx.audit.append(tx, { actor: actorName(req.actor), action: "job.cancel", resource: `job:${job.id}`, details: { type: job.type } }),
+        ctx.audit.append(tx, {
+          actor: actorName(req.actor),
+          action: "job.cancel",
+          resource: `job:${job.id}`,
+          details: { type: job.type },
+        }),
       );
       return toJobView(await getJob(ctx.db, job.id));
     },
