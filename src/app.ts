@@ -12,6 +12,7 @@ import { registerOidcRoutes } from "./auth/oidc-routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerDatasetRoutes } from "./catalog/routes.ts";
 import { registerVersionRoutes } from "./catalog/version-routes.ts";
+import { registerUploadRoutes } from "./ingest/upload-routes.ts";
 import type { AppContext } from "./context.ts";
 import { ERROR_CATALOG, isErrorCode, problemType } from "./errors.ts";
 import { installAccessControl, type RouteAccess } from "./http/access.ts";
@@ -112,6 +113,7 @@ export async function buildApp(
   registerOrgRoutes(app, ctx);
   registerDatasetRoutes(app, ctx);
   registerVersionRoutes(app, ctx);
+  registerUploadRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   installNotFound(app, opts.portal !== false ? await registerPortal(app) : undefined);

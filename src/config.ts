@@ -37,6 +37,11 @@ export const ConfigSchema = z.object({
     .int()
     .min(1024)
     .default(10 * 1024 ** 3),
+  MEKONG_INGEST_SYNC_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(16 * 1024 ** 2),
   MEKONG_SIGNING_KEY_FILE: z.string().optional(),
   MEKONG_SESSION_TTL_HOURS: int(1, 24 * 90).default(24 * 7),
   MEKONG_LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
@@ -77,6 +82,8 @@ export interface Config {
   corsOrigins: string[];
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** Uploads up to this size are ingested within the request (201); larger ones become a job (202). */
+  ingestSyncMaxBytes: number;
   signingKeyFile?: string;
   sessionTtlHours: number;
   login: { maxFailuresPerAccount: number; maxAttemptsPerIp: number; windowSeconds: number };
@@ -161,6 +168,7 @@ function toConfig(c: RawConfig): Config {
     corsOrigins: c.MEKONG_CORS_ORIGINS,
     bodyLimitBytes: c.MEKONG_BODY_LIMIT_BYTES,
     uploadLimitBytes: c.MEKONG_UPLOAD_LIMIT_BYTES,
+    ingestSyncMaxBytes: c.MEKONG_INGEST_SYNC_MAX_BYTES,
     signingKeyFile: c.MEKONG_SIGNING_KEY_FILE,
     sessionTtlHours: c.MEKONG_SESSION_TTL_HOURS,
     login: {

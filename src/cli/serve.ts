@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { buildApp } from "../app.ts";
 import { closeContext, openContext } from "../context.ts";
 import { seedDemo } from "../demo/seed.ts";
+import { sweepOrphanBlobs } from "../ingest/orphans.ts";
 import { startBackgroundWork } from "../jobs/background.ts";
 import { type CommonFlags, configFromFlags, runCommand } from "./common.ts";
 
@@ -20,6 +21,8 @@ export function registerServeCommand(program: Command) {
       runCommand(async () => {
         const config = configFromFlags(opts);
         const ctx = await openContext(config);
+        // Alone on an embedded catalog nothing else can be mid-ingest; on a shared store, spare the last hour.
+        await sweepOrphanBlobs(ctx, ctx.database.kind === "pglite" ? 0 : 3_600_000);
         const { app } = await buildApp(ctx);
         const demo = opts.demo ? await seedDemo(ctx) : undefined;
         const background = startBackgroundWork(ctx, app.log);
