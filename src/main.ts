@@ -1,6 +1,7 @@
 /** CLI entry: `mekong serve | worker | ingest | verify | user | audit …`. Each command lives in `cli/`. */
 import { Command } from "commander";
 import { registerAuditCommands } from "./cli/audit.ts";
+import { registerIngestCommand } from "./cli/ingest.ts";
 import { registerServeCommand } from "./cli/serve.ts";
 import { registerUserCommands } from "./cli/user.ts";
 import { registerVerifyCommand } from "./cli/verify.ts";
@@ -17,5 +18,6 @@ registerWorkerCommand(program);
 registerUserCommands(program);
 registerAuditCommands(program);
 registerVerifyCommand(program);
+registerIngestCommand(program);
 
 await program.parseAsync(process.argv);

@@ -31,7 +31,10 @@ export interface UploadOptions {
 
 export interface UploadRun {
   ds: LoadedDataset;
-  uploadKey: string;
+  /** The file as an upload in the blob store (deleted afterwards)… */
+  uploadKey?: string;
+  /** …or a local file the caller owns (left alone). */
+  filePath?: string;
   options: UploadOptions;
   actor: string;
   userId: string | null;
@@ -62,7 +65,9 @@ export async function ingestUpload(ctx: AppContext, run: UploadRun): Promise<Ver
       throw new AppError("primary_key_required", "set a primary key with PUT …/schema before upserting");
     }
     const castTo = options.mode === "replace" && options.inferSchema ? undefined : currentSchema;
-    const result = await ingestFile(ctx.engine, ctx.blobs, ctx.blobs.pathOf(run.uploadKey), {
+    const source = run.filePath ?? (run.uploadKey ? ctx.blobs.pathOf(run.uploadKey) : undefined);
+    if (!source) throw new Error("ingestUpload needs an uploadKey or a filePath");
+    const result = await ingestFile(ctx.engine, ctx.blobs, source, {
       format: options.format,
       encoding: options.encoding,
       sheet: options.sheet,
@@ -101,7 +106,7 @@ export async function ingestUpload(ctx: AppContext, run: UploadRun): Promise<Ver
     );
     return version;
   } finally {
-    await ctx.blobs.delete(run.uploadKey).catch(() => {});
+    if (run.uploadKey) await ctx.blobs.delete(run.uploadKey).catch(() => {});
     if (created.length > 0) {
       const held = await referencedBlobKeys(ctx.db);
       for (const key of created) if (!held.has(key)) await ctx.blobs.delete(key).catch(() => {});
