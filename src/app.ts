@@ -12,6 +12,7 @@ import { registerOidcRoutes } from "./auth/oidc-routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerDatasetRoutes } from "./catalog/routes.ts";
 import { registerVersionRoutes } from "./catalog/version-routes.ts";
+import { registerSchemaRoutes } from "./ingest/schema-routes.ts";
 import { registerUploadRoutes } from "./ingest/upload-routes.ts";
 import type { AppContext } from "./context.ts";
 import { ERROR_CATALOG, isErrorCode, problemType } from "./errors.ts";
@@ -114,6 +115,7 @@ export async function buildApp(
   registerDatasetRoutes(app, ctx);
   registerVersionRoutes(app, ctx);
   registerUploadRoutes(app, ctx);
+  registerSchemaRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   installNotFound(app, opts.portal !== false ? await registerPortal(app) : undefined);
