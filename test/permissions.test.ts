@@ -79,6 +79,31 @@ const CASES: Case[] = [
     allowed: MEMBERS,
   },
   {
+    method: "POST",
+    url: "/api/v1/datasets/:org/:name/versions",
+    path: (f) => `/api/v1/datasets/${f.dataset}/versions`,
+    // Without a multipart body an allowed caller gets 415: the check happens before the upload is read.
+    allowed: EDITORS,
+  },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/schema",
+    path: (f) => `/api/v1/datasets/${f.dataset}/schema`,
+    allowed: MEMBERS,
+  },
+  {
+    method: "PUT",
+    url: "/api/v1/datasets/:org/:name/schema",
+    path: (f) => `/api/v1/datasets/${f.dataset}/schema`,
+    body: () => ({
+      fields: [
+        { name: "ma_tinh", type: "string" },
+        { name: "so_luong", type: "integer" },
+      ],
+    }),
+    allowed: EDITORS,
+  },
+  {
     method: "GET",
     url: "/api/v1/datasets/:org/:name/versions/:n",
     path: (f) => `/api/v1/datasets/${f.dataset}/versions/1`,
