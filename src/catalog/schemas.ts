@@ -1,5 +1,6 @@
 /** Request and response shapes of the datasets API. */
 import { z } from "zod";
+import { DatasetMetadata } from "./metadata.ts";
 
 export const VISIBILITIES = ["draft", "private", "shared", "open"] as const;
 
@@ -10,7 +11,7 @@ export const DatasetName = z
     "2–100 lowercase letters, digits, '-' and '_', starting with a letter or digit",
   );
 
-export const DatasetCreate = z.strictObject({
+export const DatasetCreate = DatasetMetadata.extend({
   org: z.string().max(100),
   name: DatasetName,
   title: z.string().trim().min(1).max(500),
@@ -19,13 +20,11 @@ export const DatasetCreate = z.strictObject({
 });
 export type DatasetCreate = z.infer<typeof DatasetCreate>;
 
-export const DatasetUpdate = z
-  .strictObject({
-    title: z.string().trim().min(1).max(500),
-    description: z.string().max(50_000).nullable(),
-    visibility: z.enum(VISIBILITIES),
-  })
-  .partial()
+export const DatasetUpdate = DatasetMetadata.extend({
+  title: z.string().trim().min(1).max(500).optional(),
+  description: z.string().max(50_000).nullable().optional(),
+  visibility: z.enum(VISIBILITIES).optional(),
+})
   .refine((v) => Object.keys(v).length > 0, "give at least one field to change");
 export type DatasetUpdate = z.infer<typeof DatasetUpdate>;
 
@@ -41,6 +40,7 @@ export const Dataset = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   deletedAt: z.string().nullable(),
+  metadata: DatasetMetadata,
 });
 export type Dataset = z.infer<typeof Dataset>;
 

@@ -9,6 +9,7 @@ import type { Db, Queryable } from "../db/client.ts";
 import { datasets, organizations } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { decodeCursor, encodeCursor, getOrganization } from "../orgs/service.ts";
+import { DEFAULT_METADATA, type DatasetMetadata, mergeMetadata } from "./metadata.ts";
 import type { Dataset, DatasetCreate, DatasetUpdate } from "./schemas.ts";
 
 export type DatasetRow = typeof datasets.$inferSelect;
@@ -27,7 +28,17 @@ export function toDataset(d: DatasetRow, orgName: string): Dataset {
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
     deletedAt: d.deletedAt?.toISOString() ?? null,
+    metadata: d.metadata as DatasetMetadata,
   };
+}
+
+/** Splits a create/update body into the dataset's core columns and its catalog metadata. */
+function splitMetadata<T extends { title?: string; description?: string | null; visibility?: DatasetRow["visibility"] }>(
+  body: T,
+) {
+  const { title, description, visibility, ...rest } = body as T & Record<string, unknown>;
+  const { org: _org, name: _name, ...metadata } = rest;
+  return { core: { title, description, visibility }, metadata: metadata as DatasetMetadata };
 }
 
 export interface LoadedDataset {
@@ -76,6 +87,7 @@ export async function createDataset(
       .from(datasets)
       .where(and(eq(datasets.orgId, org.id), eq(datasets.name, input.name), isNull(datasets.deletedAt)));
     if (taken) throw new AppError("dataset_exists", `${input.org}/${input.name} exists`);
+    const { metadata } = splitMetadata(input);
     const [row] = await tx
       .insert(datasets)
       .values({
@@ -84,6 +96,7 @@ export async function createDataset(
         title: input.title,
         description: input.description,
         visibility: input.visibility,
+        metadata: mergeMetadata(DEFAULT_METADATA, metadata),
         createdBy: actor.id,
       })
       .returning();
@@ -106,9 +119,14 @@ export async function updateDataset(
   patch: DatasetUpdate,
 ) {
   return db.transaction(async (tx) => {
+    const { core, metadata } = splitMetadata(patch);
     const [row] = await tx
       .update(datasets)
-      .set({ ...patch, updatedAt: new Date() })
+      .set({
+        ...Object.fromEntries(Object.entries(core).filter(([, v]) => v !== undefined)),
+        metadata: mergeMetadata(ds.row.metadata as DatasetMetadata, metadata),
+        updatedAt: new Date(),
+      })
       .where(and(eq(datasets.id, ds.row.id), isNull(datasets.deletedAt)))
       .returning();
     if (!row) throw new AppError("dataset_not_found");
