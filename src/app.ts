@@ -13,8 +13,11 @@ import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerDatasetRoutes } from "./catalog/routes.ts";
 import { registerVersionRoutes } from "./catalog/version-routes.ts";
 import { registerSchemaRoutes } from "./ingest/schema-routes.ts";
+import { registerDcatRoutes } from "./interop/dcat/routes.ts";
+import { registerDatasetOpenApiRoute } from "./interop/openapi/routes.ts";
 import { registerUploadRoutes } from "./ingest/upload-routes.ts";
 import type { AppContext } from "./context.ts";
+import { registerSqlRoutes } from "./data/sql-routes.ts";
 import { ERROR_CATALOG, isErrorCode, problemType } from "./errors.ts";
 import { installAccessControl, type RouteAccess } from "./http/access.ts";
 import { installInputGuards } from "./http/input-guards.ts";
@@ -113,11 +116,14 @@ export async function buildApp(
   registerOidcRoutes(app, ctx);
   registerOrgRoutes(app, ctx);
   registerDatasetRoutes(app, ctx);
+  registerSqlRoutes(app, ctx);
   registerVersionRoutes(app, ctx);
   registerUploadRoutes(app, ctx);
   registerSchemaRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerJobRoutes(app, ctx);
+  registerDcatRoutes(app, ctx);
+  registerDatasetOpenApiRoute(app, ctx);
   installNotFound(app, opts.portal !== false ? await registerPortal(app) : undefined);
 
   return { app, routeAccess, metrics };

@@ -7,6 +7,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import type { sql } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
@@ -51,7 +53,12 @@ async function openPglite(dataDir: string): Promise<Database> {
   const unlock = lockDataDir(dataDir);
   try {
     // relaxedDurability stays off: a query returns only after its writes reached the file system.
-    const client = await PGlite.create({ dataDir: path.join(dataDir, "catalog"), relaxedDurability: false });
+    // unaccent and pg_trgm serve catalog search (see docs/search.md); the server has them as contrib.
+    const client = await PGlite.create({
+      dataDir: path.join(dataDir, "catalog"),
+      relaxedDurability: false,
+      extensions: { pg_trgm, unaccent },
+    });
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS });
     return {

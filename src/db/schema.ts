@@ -8,6 +8,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -264,4 +265,64 @@ export const datasetVersions = pgTable(
     signature: text("signature").notNull(),
   },
   (t) => [primaryKey({ columns: [t.datasetId, t.n] }), index("dataset_versions_blob_idx").on(t.blobKey)],
+);
+
+// --- catalog: search and metadata history ---
+
+/** PostgreSQL's full-text document type; written only by the database (see the search migration). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/**
+ * One search document per live dataset, derived from `datasets` (and the current version's formats) by
+ * database triggers, never written by the application. It holds exactly what search, ranking and facets
+ * read, so a search scans a narrow table instead of the datasets' wide metadata.
+ */
+export const datasetSearch = pgTable(
+  "dataset_search",
+  {
+    datasetId: uuid("dataset_id")
+      .primaryKey()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id").notNull(),
+    /** Whether everyone may see the dataset (visibility `open`); the rest only its organization's members. */
+    isOpen: boolean("is_open").notNull(),
+    updatedAt: tstz("updated_at").notNull(),
+    /** Title folded (lowercase, no diacritics, đ→d): sort key and trigram target for typos. */
+    titleFolded: text("title_folded").notNull(),
+    /** Weighted document: A title (vi + en), B keywords, C description (vi + en), D column names and titles. */
+    document: tsvector("document").notNull(),
+    /** Facet values as `facet:value` (`theme:AGRI`, `org:bo-cong-thuong`, `keyword:gia lua`, …). */
+    terms: text("terms").array().notNull(),
+  },
+  (t) => [
+    index("dataset_search_document_idx").using("gin", t.document),
+    index("dataset_search_terms_idx").using("gin", t.terms),
+    index("dataset_search_title_trgm_idx").using("gin", sql`${t.titleFolded} gin_trgm_ops`),
+    index("dataset_search_updated_idx").on(t.updatedAt.desc(), t.datasetId),
+    index("dataset_search_title_idx").on(t.titleFolded, t.datasetId),
+  ],
+);
+
+/**
+ * Every metadata state a dataset has had: who changed it, when, the RFC 6902 patch from the previous
+ * state and the full state after the change (so any state is one row away and any two can be diffed).
+ */
+export const datasetHistory = pgTable(
+  "dataset_history",
+  {
+    datasetId: uuid("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    at: tstz("at").notNull().defaultNow(),
+    actor: text("actor").notNull(),
+    /** `baseline`: a state found without its change (history started later, or the row was written directly). */
+    action: text("action", { enum: ["create", "update", "baseline"] }).notNull(),
+    patch: jsonb("patch").notNull(),
+    state: jsonb("state").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.datasetId, t.seq] }),
+    check("dataset_history_seq_positive", sql`${t.seq} >= 1`),
+  ],
 );

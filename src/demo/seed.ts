@@ -1,7 +1,8 @@
 /**
- * Demo content for `mekong serve --demo`: a platform admin and a few realistic organizations, created
- * once (seeding is idempotent). The admin's password is generated on first seed and kept, readable only
- * by the owner, in `<data>/demo-admin.txt`, so every start can print it.
+ * Demo content for `mekong serve --demo`: a platform admin, a few realistic organizations and the
+ * generated datasets of `demo/` (see `datasets.ts`), created once (seeding is idempotent). The admin's
+ * password is generated on first seed and kept, readable only by the owner, in `<data>/demo-admin.txt`,
+ * so every start can print it.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { createUser, findUserByEmail } from "../auth/users.ts";
 import type { AppContext } from "../context.ts";
 import type { OrgCreate } from "../orgs/schemas.ts";
 import { createOrganization, findOrganization, putMember } from "../orgs/service.ts";
+import { seedDemoDatasets } from "./datasets.ts";
 
 const DEMO_ORGS: OrgCreate[] = [
   {
@@ -75,5 +77,6 @@ export async function seedDemo(ctx: AppContext): Promise<DemoCredentials> {
     const row = await findOrganization(ctx.db, org.name);
     if (row) await putMember(ctx.db, ctx.audit, "system:demo", row, admin.id, "admin");
   }
+  await seedDemoDatasets(ctx, admin);
   return { email, password };
 }

@@ -43,7 +43,10 @@ const LEGACY_CANDIDATES = ["windows-1258", "tcvn3", "viscii"] as const;
  * iconv-lite knows as given. Throws `encoding_error` for names it does not know.
  */
 export function normalizeEncoding(name: string): string {
-  const key = name.trim().toLowerCase().replace(/[^a-z0-9]/g, "");
+  const key = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
   const canonical = ALIASES[key] ?? Object.keys(CODECS).find((c) => c.replace(/[^a-z0-9]/g, "") === key);
   if (canonical) return canonical;
   if (iconv.encodingExists(name)) return name.trim().toLowerCase();
@@ -127,7 +130,8 @@ export function detectEncoding(samples: readonly Buffer[]): DetectedEncoding {
   const utf16 = utf16WithoutBom(head);
   if (utf16) return { encoding: utf16, bom: false };
   if (samples.some((s) => s.includes(0))) return { encoding: "binary", bom: false };
-  if (samples.every((s, i) => isValidUtf8(trimUtf8Edges(s, i === 0)))) return { encoding: "utf-8", bom: false };
+  if (samples.every((s, i) => isValidUtf8(trimUtf8Edges(s, i === 0))))
+    return { encoding: "utf-8", bom: false };
 
   const bytes = Buffer.concat(samples.map((s) => s.subarray(0, 256 * 1024)));
   let best: { encoding: string; score: number } | undefined;
@@ -146,7 +150,6 @@ export function decodeSample(bytes: Buffer, encoding: string): string {
   return text.endsWith("\ufffd") ? text.slice(0, -1) : text;
 }
 
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: a class of combining marks on purpose
 const COMBINING = /[\u0300-\u036f]/;
 
 /** UTF-8 text written decomposed (macOS, some web forms): transcoding to NFC makes "Hà" one letter. */
@@ -159,13 +162,12 @@ class Utf8NfcTranscoder extends Transform {
   readonly #decoder: ReturnType<typeof iconv.getDecoder>;
   #carry = "";
   #done = 0;
+  readonly #onBytes: ((done: number) => void) | undefined;
 
-  constructor(
-    encoding: string,
-    private readonly onBytes?: (done: number) => void,
-  ) {
+  constructor(encoding: string, onBytes?: (done: number) => void) {
     super();
     this.#decoder = iconv.getDecoder(codecOf(encoding), { stripBOM: true });
+    this.#onBytes = onBytes;
   }
 
   #emit(text: string, final: boolean): void {
@@ -184,7 +186,7 @@ class Utf8NfcTranscoder extends Transform {
     try {
       this.#emit(this.#decoder.write(chunk), false);
       this.#done += chunk.length;
-      this.onBytes?.(this.#done);
+      this.#onBytes?.(this.#done);
       callback();
     } catch (error) {
       callback(error as Error);

@@ -53,5 +53,6 @@ export class IngestError<C extends IngestErrorCode = IngestErrorCode> extends Er
 
 /** Throws `aborted` if the signal fired; call between stages and inside loops. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new IngestError("aborted", "The ingest was aborted", {}, { cause: signal.reason });
+  if (signal?.aborted)
+    throw new IngestError("aborted", "The ingest was aborted", {}, { cause: signal.reason });
 }
