@@ -39,6 +39,13 @@ const EDITORS: Role[] = ["editor", "orgAdmin", "platformAdmin"];
 
 const CASES: Case[] = [
   { method: "GET", url: "/api/v1/keys", path: () => "/api/v1/keys", allowed: EVERYONE },
+  {
+    method: "POST",
+    url: "/api/v1/sql",
+    path: () => "/api/v1/sql",
+    body: (f) => ({ sql: `SELECT count(*) FROM "${f.dataset}"` }),
+    allowed: MEMBERS,
+  },
   { method: "GET", url: "/api/v1/datasets", path: () => "/api/v1/datasets", allowed: EVERYONE },
   {
     method: "POST",

@@ -73,7 +73,8 @@ describe("Vietnamese values", () => {
     expect(guess(["true", "False", "yes", "no"])).toMatchObject({ type: "boolean" });
     expect(guess(["C", "K", "c"])).toMatchObject({ type: "boolean", parse: { trueValues: ["c"], falseValues: ["k"] } });
     expect(guess(["C", "C", "C"])).toBeUndefined(); // a column of grade C is not a column of trues
-    expect(guess(["x", null, "X"])).toMatchObject({ type: "boolean", parse: { trueValues: ["x"] } });
+    expect(guess(["x", null, "X", "x"])).toMatchObject({ type: "boolean", parse: { trueValues: ["x"] } });
+    expect(guess(["x", null])).toBeUndefined();
     expect(guess(["1", "0"])).toMatchObject({ type: "integer" });
   });
 

@@ -156,7 +156,8 @@ function classifyBooleans(values: string[], hasMissing: boolean): Candidate | un
       return { type: "boolean", parse: { trueValues: [t], falseValues: [f] }, trim: true };
     }
   }
-  if (seen.size === 1 && seen.has("x") && hasMissing) {
+  // a checkbox column: x where ticked, blank elsewhere (three x's at least: one "x" is just a letter)
+  if (seen.size === 1 && seen.has("x") && hasMissing && values.length >= 3) {
     return { type: "boolean", parse: { trueValues: ["x"], falseValues: [] }, trim: true };
   }
   return undefined;

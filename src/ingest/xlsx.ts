@@ -18,9 +18,29 @@ export interface XlsxConversion {
   errorCells: number;
 }
 
-/** The parts of exceljs's streaming worksheet reader we use (its typings omit `name`). */
+/** The parts of exceljs's streaming worksheet reader we use (its typings omit them). */
 interface SheetReader extends AsyncIterable<ExcelJS.Row> {
   name: string;
+  /** The sheet's raw XML stream. */
+  iterator?: AsyncIterable<unknown>;
+}
+
+/**
+ * Reads past a sheet we do not want. Its XML must still be consumed: exceljs parks sheets that come before
+ * the shared strings in temp files and deletes each once read, so leaving one unread leaks the file (and
+ * races its deletion against the open).
+ */
+async function skipSheet(sheet: SheetReader): Promise<void> {
+  const raw = sheet.iterator;
+  if (raw && Symbol.asyncIterator in Object(raw)) {
+    for await (const _chunk of raw) {
+      // discard
+    }
+    return;
+  }
+  for await (const _row of sheet) {
+    // discard
+  }
 }
 
 interface WorkbookModel {
@@ -130,17 +150,22 @@ export async function convertXlsxToCsv(
       hyperlinks: "ignore",
       entries: "ignore",
     });
+    let converted: XlsxConversion | undefined;
     for await (const worksheet of reader) {
       const sheet = worksheet as unknown as SheetReader;
       seen.push(sheet.name);
       const wanted =
         opts.sheet ?? (reader as unknown as WorkbookModel).model?.sheets?.[0]?.name ?? sheet.name;
-      if (sheet.name !== wanted) continue;
-      const result = await writeSheet(sheet, out, opts.signal);
+      throwIfAborted(opts.signal);
+      if (converted || sheet.name !== wanted) {
+        await skipSheet(sheet);
+        continue;
+      }
+      converted = { sheet: sheet.name, ...(await writeSheet(sheet, out, opts.signal)) };
       out.end();
       await once(out, "finish");
-      return { sheet: sheet.name, ...result };
     }
+    if (converted) return converted;
   } catch (error) {
     if (error instanceof IngestError) throw error;
     throwIfAborted(opts.signal);
