@@ -18,9 +18,7 @@ import { getDataset, type LoadedDataset } from "../catalog/service.ts";
 import { getVersion } from "../catalog/versions.ts";
 import type { AppContext } from "../context.ts";
 // The engine's index does not export these yet; the SQL endpoint streams, so it cannot use `engine.query`.
-import { fromDuckDBError } from "../engine/errors.ts";
-import { EngineQueryError, type Row, type SqlValue } from "../engine/index.ts";
-import { convertValue } from "../engine/values.ts";
+import { convertValue, EngineQueryError, fromDuckDBError, type Row, type SqlValue } from "../engine/index.ts";
 import { AppError } from "../errors.ts";
 import { type DatasetReference, guardSql } from "./sql-guard.ts";
 

@@ -12,6 +12,7 @@ export {
   EngineError,
   EngineParameterError,
   EngineQueryError,
+  fromDuckDBError,
   StatementNotAllowedError,
 } from "./errors.ts";
-export type { QueryParams, Row, SqlValue } from "./values.ts";
+export { convertValue, type QueryParams, type Row, type SqlValue } from "./values.ts";
