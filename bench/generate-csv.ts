@@ -6,9 +6,10 @@
  *
  *   npx tsx bench/generate-csv.ts 5000000 [file]
  */
+
+import { once } from "node:events";
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import path from "node:path";
-import { once } from "node:events";
 import { pathToFileURL } from "node:url";
 import { Random } from "../demo/lib/random.ts";
 import { FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, PROVINCES, STREETS } from "../demo/lib/vietnam.ts";
@@ -54,7 +55,10 @@ export async function generateBenchCsv(rows: number, file = benchCsvPath(rows)):
   if (existsSync(file)) return statSync(file).size;
   mkdirSync(path.dirname(file), { recursive: true });
   const rng = new Random(rows);
-  const provinces = PROVINCES.map((p) => ({ ...p, weight: p.population * (p.code === "79" || p.code === "01" ? 2 : 1) }));
+  const provinces = PROVINCES.map((p) => ({
+    ...p,
+    weight: p.population * (p.code === "79" || p.code === "01" ? 2 : 1),
+  }));
   const totalWeight = provinces.reduce((s, p) => s + p.weight, 0);
   // Cumulative weights for a fast weighted draw.
   let sum = 0;
@@ -98,5 +102,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const file = process.argv[3] ?? benchCsvPath(rows);
   const started = performance.now();
   const bytes = await generateBenchCsv(rows, file);
-  console.log(`${file}: ${rows} rows, ${(bytes / 1024 ** 2).toFixed(1)} MiB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `${file}: ${rows} rows, ${(bytes / 1024 ** 2).toFixed(1)} MiB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

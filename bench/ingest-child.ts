@@ -18,7 +18,9 @@ const [file, dataDir, id = "bench/doanh-nghiep"] = process.argv.slice(2);
 if (!file || !dataDir) throw new Error("usage: ingest-child.ts FILE DATA_DIR [org/name]");
 const [org = "bench", name = "doanh-nghiep"] = id.split("/");
 
-const ctx = await openContext(loadConfig({ ...process.env, MEKONG_DATA_DIR: dataDir, MEKONG_LOG_LEVEL: "warn" }));
+const ctx = await openContext(
+  loadConfig({ ...process.env, MEKONG_DATA_DIR: dataDir, MEKONG_LOG_LEVEL: "warn" }),
+);
 try {
   if (!(await findOrganization(ctx.db, org))) {
     await createOrganization(ctx.db, ctx.audit, "system:bench", {
@@ -30,9 +32,12 @@ try {
   }
   const actor = { id: null as unknown as string, name: "system:bench" };
   const existing = await getDataset(ctx.db, org, name).catch(() => undefined);
-  if (!existing) await createDataset(ctx.db, ctx.audit, actor, { org, name, title: name, visibility: "open" });
+  if (!existing)
+    await createDataset(ctx.db, ctx.audit, actor, { org, name, title: name, visibility: "open" });
   const ds = await getDataset(ctx.db, org, name);
 
+  // What the process holds before the ingest starts: Node, the embedded catalog (PGlite) and DuckDB.
+  const beforeIngestPeakRssBytes = process.resourceUsage().maxRSS * 1024;
   const started = performance.now();
   const version = await ingestUpload(ctx, {
     ds,
@@ -54,6 +59,7 @@ try {
       ),
       // resourceUsage().maxRSS is in kilobytes.
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      beforeIngestPeakRssBytes,
     })}`,
   );
 } finally {

@@ -1,26 +1,33 @@
 /**
- * Search benchmark: fills a fresh catalog with 100,000 datasets' metadata (Vietnamese titles,
- * descriptions, keywords and organizations, written straight into the database in batches) and measures
- * `GET /api/v1/datasets` with facets — p50/p95 at concurrency 1 and 16 — on the embedded PGlite and on
- * PostgreSQL (when BENCH_DATABASE_URL or TEST_DATABASE_URL is set). Writes `bench/results/search.json`.
+ * Search benchmark: fills a catalog with 100,000 datasets' metadata (Vietnamese titles, descriptions,
+ * keywords, organizations; batch inserts straight into the database) and measures
+ * `GET /api/v1/datasets` with facets through `app.inject` — p50/p95 at concurrency 1 and 16 over a mix of
+ * front-page, filter, text, typing, typo and text+filter searches — on the embedded PGlite and on a
+ * PostgreSQL server (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/test). Writes
+ * `bench/results/search.json`.
  *
- *   npx tsx bench/search.bench.ts [--datasets 100000] [--requests 400] [--only pglite|postgres]
+ *   npx tsx bench/search.bench.ts [--datasets 100000] [--requests 400] [--only pglite|postgres] [--reuse]
+ *
+ * `--reuse` keeps the filled catalogs (bench/data/search-pglite, database mekong_bench_search) for reruns.
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
 import pg from "pg";
 import { buildApp } from "../src/app.ts";
 import { createUser } from "../src/auth/users.ts";
 import { loadConfig } from "../src/config.ts";
 import { type AppContext, closeContext, openContext } from "../src/context.ts";
+import { execute } from "../src/db/client.ts";
 import { datasets, datasetVersions, memberships, organizations } from "../src/db/schema.ts";
+import { DATA_DIR, round, writeResult } from "./lib/results.ts";
 
 // --- a Vietnamese catalog -------------------------------------------------------------------------
 
+// biome-ignore format: a table reads better one row a line
 const PROVINCES: [string, string][] = [
   ["01", "Hà Nội"], ["02", "Hà Giang"], ["04", "Cao Bằng"], ["06", "Bắc Kạn"], ["08", "Tuyên Quang"],
   ["10", "Lào Cai"], ["11", "Điện Biên"], ["12", "Lai Châu"], ["14", "Sơn La"], ["15", "Yên Bái"],
@@ -37,6 +44,7 @@ const PROVINCES: [string, string][] = [
   ["92", "Cần Thơ"], ["93", "Hậu Giang"], ["94", "Sóc Trăng"], ["95", "Bạc Liêu"], ["96", "Cà Mau"],
 ];
 
+// biome-ignore format: a table reads better one row a line
 const MINISTRIES: [string, string, string[]][] = [
   ["bo-cong-thuong", "Bộ Công Thương", ["vn:trade", "vn:industry", "vn:energy"]],
   ["bo-tai-chinh", "Bộ Tài chính", ["vn:finance", "ECON"]],
@@ -52,7 +60,8 @@ const MINISTRIES: [string, string, string[]][] = [
   ["bo-cong-an", "Bộ Công an", ["vn:public-services", "JUST"]],
 ];
 
-/** Subjects: title stem, sector themes, keywords, typical columns. */
+/** Subjects: title stem, themes, keywords, typical column names. */
+// biome-ignore format: a table reads better one row a line
 const SUBJECTS: [string, string[], string[], string[]][] = [
   ["Doanh thu thương mại điện tử", ["vn:trade", "ECON"], ["thương mại điện tử", "bán lẻ", "doanh thu"], ["nam", "quy", "doanh_thu", "so_don_hang"]],
   ["Giá bán lẻ xăng dầu", ["vn:energy", "vn:trade"], ["xăng dầu", "giá cả", "năng lượng"], ["ngay", "mat_hang", "gia_ban", "don_vi"]],
@@ -92,19 +101,39 @@ const SUBJECTS: [string, string[], string[], string[]][] = [
   ["Quan trắc nước thải công nghiệp", ["vn:environment", "ENVI"], ["nước thải", "khu công nghiệp", "môi trường"], ["thoi_diem", "diem_quan_trac", "cod", "bod5"]],
 ];
 
-const SCOPES = [
-  "theo tháng", "theo quý", "theo năm", "theo huyện", "theo ngành kinh tế", "theo loại hình doanh nghiệp",
-  "theo giới tính", "theo nhóm tuổi", "theo thành thị và nông thôn", "theo mặt hàng", "theo đơn vị hành chính",
-];
+// biome-ignore format: lists
+const SCOPES = ["theo tháng", "theo quý", "theo năm", "theo huyện", "theo ngành kinh tế", "theo loại hình doanh nghiệp", "theo giới tính", "theo nhóm tuổi", "theo thành thị và nông thôn", "theo mặt hàng", "", "", ""];
+// biome-ignore format: lists
 const PERIODS = ["năm 2019", "năm 2020", "năm 2021", "năm 2022", "năm 2023", "năm 2024", "năm 2025", "giai đoạn 2016–2020", "giai đoạn 2021–2025", "6 tháng đầu năm 2025"];
-const LICENCES = ["CC-BY-4.0", "CC-BY-4.0", "CC-BY-4.0", "CC0-1.0", "ODC-BY-1.0", "ODbL-1.0", "restricted", null];
-const FREQS = ["MONTHLY", "MONTHLY", "QUARTERLY", "ANNUAL", "ANNUAL", "ANNUAL", "DAILY", "WEEKLY", "IRREG", null];
+const LICENCES = [
+  "CC-BY-4.0",
+  "CC-BY-4.0",
+  "CC-BY-4.0",
+  "CC0-1.0",
+  "ODC-BY-1.0",
+  "ODbL-1.0",
+  "restricted",
+  null,
+];
+const FREQS = [
+  "MONTHLY",
+  "MONTHLY",
+  "QUARTERLY",
+  "ANNUAL",
+  "ANNUAL",
+  "ANNUAL",
+  "DAILY",
+  "WEEKLY",
+  "IRREG",
+  null,
+];
 const FORMATS = ["csv", "csv", "csv", "xlsx", "xlsx", "json", "parquet", "ndjson"];
 const CLASSIFICATIONS = ["open", "open", "open", "shared", "private-use"];
 const PERSONAL = ["none", "none", "none", "none", "basic", "sensitive"];
+// biome-ignore format: lists
 const VISIBILITY = ["open", "open", "open", "open", "open", "open", "open", "open", "private", "private", "shared", "draft"] as const;
 
-/** A small deterministic PRNG (mulberry32), so every run builds the same catalog. */
+/** A small deterministic PRNG (mulberry32), so every run builds and asks the same. */
 function random(seed: number) {
   let a = seed >>> 0;
   const next = () => {
@@ -115,12 +144,12 @@ function random(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
-  /** Skewed towards the first items, as real catalogs are (a few subjects hold most datasets). */
-  const pickSkewed = <T>(xs: readonly T[]): T => xs[Math.floor(next() ** 1.8 * xs.length)] as T;
+  /** Skewed towards the first items, as real catalogs are (a few subjects and publishers hold most). */
+  const pickSkewed = <T>(xs: readonly T[]): T => xs[Math.floor(next() ** 1.4 * xs.length)] as T;
   return { next, pick, pickSkewed };
 }
 
-export interface Org {
+interface Org {
   id: string;
   name: string;
   title: string;
@@ -128,22 +157,30 @@ export interface Org {
   province?: [string, string];
 }
 
-export function catalogOrgs(): Org[] {
+const slug = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[đĐ]/g, "d")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+
+function catalogOrgs(): Org[] {
   const orgs: Org[] = MINISTRIES.map(([name, title, themes]) => ({ id: randomUUID(), name, title, themes }));
   for (const p of PROVINCES) {
-    const slug = p[1]
-      .normalize("NFD")
-      .replace(/\p{M}/gu, "")
-      .replace(/[đĐ]/g, "d")
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "");
-    orgs.push({ id: randomUUID(), name: `ubnd-${slug}`, title: `UBND ${p[1]}`, themes: [], province: p });
+    orgs.push({
+      id: randomUUID(),
+      name: `ubnd-${slug(p[1])}`,
+      title: `UBND ${p[1]}`,
+      themes: [],
+      province: p,
+    });
   }
   return orgs;
 }
 
-export function makeDatasetRow(i: number, orgs: Org[]) {
+function datasetRow(i: number, orgs: Org[]) {
   const r = random(i * 7919 + 17);
   const org = r.pickSkewed(orgs);
   const [stem, themes, keywords, columns] = r.pickSkewed(SUBJECTS);
@@ -151,21 +188,18 @@ export function makeDatasetRow(i: number, orgs: Org[]) {
   const scope = r.pick(SCOPES);
   const period = r.pick(PERIODS);
   const where = place ? place[1] : "toàn quốc";
-  const title = `${stem} ${scope} ${place ? `tỉnh ${place[1]}` : "toàn quốc"} ${period}`;
-  const titleEn = r.next() < 0.3 ? `${stem} (${period.replace("năm", "year")})` : undefined;
+  const title = [stem, scope, place ? `tỉnh ${place[1]}` : "toàn quốc", period].filter(Boolean).join(" ");
   const description = [
     `Số liệu ${stem.toLowerCase()} ${scope} tại ${where}, ${period}.`,
-    `Dữ liệu do ${org.title} thu thập từ báo cáo của các sở, ngành và đơn vị trực thuộc, được cập nhật định kỳ.`,
+    `Dữ liệu do ${org.title} thu thập từ báo cáo của các sở, ngành và đơn vị trực thuộc, cập nhật định kỳ.`,
     `Các chỉ tiêu gồm: ${columns.join(", ").replace(/_/g, " ")}.`,
     r.next() < 0.5 ? "Phục vụ công tác quản lý nhà nước, nghiên cứu và hoạch định chính sách." : "",
   ].join(" ");
-  const kw = [...keywords, ...(place ? [place[1]] : []), ...(r.next() < 0.3 ? ["thống kê"] : [])];
-  const format = r.pick(FORMATS);
-  const hasVersion = r.next() < 0.7;
   const licence = r.pick(LICENCES);
   const frequency = r.pick(FREQS);
+  const hasVersion = r.next() < 0.7;
   const metadata: Record<string, unknown> = {
-    keywords: kw,
+    keywords: [...keywords, ...(place ? [place[1]] : []), ...(r.next() < 0.3 ? ["thống kê"] : [])],
     themes: [...new Set([...themes, ...(org.themes[0] && r.next() < 0.3 ? [org.themes[0]] : [])])],
     spatial: place ? [place[0]] : ["VN"],
     classification: r.pick(CLASSIFICATIONS),
@@ -173,11 +207,12 @@ export function makeDatasetRow(i: number, orgs: Org[]) {
     personalData: r.pick(PERSONAL),
     ...(licence ? { licence } : {}),
     ...(frequency ? { frequency } : {}),
-    ...(titleEn ? { titleEn } : {}),
+    ...(r.next() < 0.3 ? { titleEn: `${stem} (${period})` } : {}),
   };
-  const tableSchema = hasVersion
-    ? { fields: [{ name: "ma_tinh", type: "string", title: "Mã tỉnh" }, ...columns.map((c) => ({ name: c, type: "string" }))] }
-    : null;
+  const fields = [
+    { name: "ma_tinh", type: "string", title: "Mã tỉnh" },
+    ...columns.map((name) => ({ name, type: "string" })),
+  ];
   return {
     row: {
       id: randomUUID(),
@@ -186,12 +221,12 @@ export function makeDatasetRow(i: number, orgs: Org[]) {
       title,
       description,
       visibility: r.pick(VISIBILITY),
-      tableSchema,
+      tableSchema: hasVersion ? { fields } : null,
       currentVersion: hasVersion ? 1 : null,
       metadata,
       updatedAt: new Date(Date.UTC(2019, 0, 1) + Math.floor(r.next() * 6 * 365 * 86_400_000)),
     },
-    format: hasVersion ? format : undefined,
+    format: hasVersion ? r.pick(FORMATS) : undefined,
   };
 }
 
@@ -199,20 +234,27 @@ export function makeDatasetRow(i: number, orgs: Org[]) {
 
 const BATCH = 1000;
 
-/** Writes `count` datasets (and a version for most of them) straight into the catalog, in batches. */
-export async function fillCatalog(ctx: AppContext, count: number, onProgress?: (done: number) => void) {
+/**
+ * Writes `count` datasets (70% with a version) straight into the catalog in batches of 1,000 rows. The
+ * search trigger is off while loading and every dataset is then indexed once by the function the trigger
+ * calls (`mekong_dataset_search_refresh`), rather than twice (insert, then pointing at its version).
+ */
+async function fillCatalog(ctx: AppContext, count: number): Promise<Org[]> {
   const orgs = catalogOrgs();
-  await ctx.db.insert(organizations).values(
-    orgs.map((o) => ({ id: o.id, name: o.name, title: o.title, kind: o.province ? ("province" as const) : ("ministry" as const) })),
-  );
+  const kind = (o: Org) => (o.province ? ("province" as const) : ("ministry" as const));
+  await ctx.db
+    .insert(organizations)
+    .values(orgs.map((o) => ({ id: o.id, name: o.name, title: o.title, kind: kind(o) })));
+  await ctx.db.execute(sql`alter table datasets disable trigger datasets_search_sync`);
   for (let start = 0; start < count; start += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, count - start) }, (_, k) => makeDatasetRow(start + k, orgs));
-    // Versions first need their datasets; the datasets are inserted without a current version and then
-    // pointed at it, as recordVersion does, so the search trigger sees each dataset's format.
-    await ctx.db.insert(datasets).values(batch.map((b) => ({ ...b.row, currentVersion: null })));
-    const versioned = batch.filter((b) => b.format);
-    if (versioned.length > 0) {
-      await ctx.db.insert(datasetVersions).values(
+    const batch = Array.from({ length: Math.min(BATCH, count - start) }, (_, k) =>
+      datasetRow(start + k, orgs),
+    );
+    await ctx.db.transaction(async (tx) => {
+      await tx.insert(datasets).values(batch.map((b) => ({ ...b.row, currentVersion: null })));
+      const versioned = batch.filter((b) => b.format);
+      if (versioned.length === 0) return;
+      await tx.insert(datasetVersions).values(
         versioned.map((b) => ({
           datasetId: b.row.id,
           n: 1,
@@ -228,14 +270,285 @@ export async function fillCatalog(ctx: AppContext, count: number, onProgress?: (
           signature: "bench",
         })),
       );
-      await ctx.db.execute(
-        sql`update datasets set current_version = 1 where id in (${sql.join(
-          versioned.map((b) => sql`${b.row.id}::uuid`),
-          sql`, `,
-        )})`,
+      const ids = versioned.map((b) => b.row.id);
+      await tx.execute(
+        sql`update datasets set current_version = 1 where id = any(${sql.param(ids)}::uuid[])`,
       );
-    }
-    onProgress?.(start + batch.length);
+    });
+    progress(`inserted ${start + batch.length}`);
   }
+  await ctx.db.execute(sql`alter table datasets enable trigger datasets_search_sync`);
+  for (let start = 0; start < count; start += BATCH * 5) {
+    const names = Array.from({ length: Math.min(BATCH * 5, count - start) }, (_, k) => `ds-${start + k}`);
+    await ctx.db.execute(
+      sql`select count(mekong_dataset_search_refresh(d)) from datasets d where d.name = any(${sql.param(names)}::text[])`,
+    );
+    progress(`indexed ${start + names.length}`);
+  }
+  await ctx.db.execute(sql`analyze`);
   return orgs;
 }
+
+const progress = (line: string) => process.stdout.write(`\r  ${line}        `);
+
+// --- the searches --------------------------------------------------------------------------------
+
+type SearchClass = "front page" | "filters" | "text" | "typing" | "typo" | "text + filters";
+
+interface Search {
+  kind: SearchClass;
+  url: string;
+  member: boolean;
+}
+
+// biome-ignore format: lists
+const PHRASES = ["giá xăng dầu", "thuong mai dien tu", "bệnh viện", "dân số Hà Nội", "xuất khẩu hàng hóa", "chất lượng không khí", "tai nan giao thong", "hộ nghèo", "điểm thi tốt nghiệp", "lúa gạo", "FDI", "du lịch Đà Nẵng", "ngân sách nhà nước", "tiêm chủng", "doanh nghiệp đăng ký", "giấy phép xây dựng", "mực nước sông", "trường mầm non", "điện năng", "thủ tục hành chính"];
+// biome-ignore format: lists
+const TYPING = ["thuong ma", "gia xa", "dan s", "benh vi", "xuat kh", "chat luong kh", "ho ng", "du li", "tiem ch", "giay ph"];
+// biome-ignore format: lists
+const TYPOS = ["thuogn mai dien tu", "gia xnag dau", "benh vein", "dan sô trung binhh", "xuat khau hang hao", "chat luong khong khi aqii", "tai nan giao thogn", "tiem chugn mo rong"];
+const THEMES = [
+  "vn:trade",
+  "ECON",
+  "HEAL",
+  "vn:health",
+  "EDUC",
+  "AGRI",
+  "ENVI",
+  "TRAN",
+  "SOCI",
+  "vn:finance",
+];
+
+/** The request mix `searches` draws from (for the results file). */
+const MIX = {
+  "front page": "15%: no text, no filters (the catalog's first page), newest first",
+  filters: "20%: one or two facet filters",
+  text: "30%: two-to-four-word phrases, with or without diacritics",
+  typing: "15%: a phrase cut mid-word (prefix)",
+  typo: "10%: a phrase with a misspelt word (no exact match)",
+  "text + filters": "10%: a phrase and a filter",
+  signedIn: "20% of requests by a member of three organizations, the rest anonymous",
+};
+
+function searches(orgs: Org[], n: number): Search[] {
+  const r = random(424242);
+  const enc = encodeURIComponent;
+  const filter = () => {
+    const options = [
+      () => `theme=${enc(r.pick(THEMES))}`,
+      () => `org=${r.pickSkewed(orgs).name}`,
+      () => `province=${r.pick(PROVINCES)[0]}`,
+      () => `licence=${r.pick(["CC-BY-4.0", "CC0-1.0", "ODbL-1.0"])}`,
+      () => `format=${r.pick(["csv", "xlsx", "json"])}`,
+      () => `classification=open&personalData=none`,
+      () => `keyword=${enc(r.pick(SUBJECTS)[2][0] as string)}`,
+    ];
+    return r.pick(options)();
+  };
+  const out: Search[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = r.next();
+    const sort = r.next() < 0.2 ? "&sort=modified" : "";
+    let s: Omit<Search, "member">;
+    if (x < 0.15) s = { kind: "front page", url: "" };
+    else if (x < 0.35) s = { kind: "filters", url: r.next() < 0.7 ? filter() : `${filter()}&${filter()}` };
+    else if (x < 0.65) s = { kind: "text", url: `q=${enc(r.pick(PHRASES))}${sort}` };
+    else if (x < 0.8) s = { kind: "typing", url: `q=${enc(r.pick(TYPING))}` };
+    else if (x < 0.9) s = { kind: "typo", url: `q=${enc(r.pick(TYPOS))}` };
+    else s = { kind: "text + filters", url: `q=${enc(r.pick(PHRASES))}&${filter()}` };
+    out.push({ ...s, url: `/api/v1/datasets?limit=20&${s.url}`, member: r.next() < 0.2 });
+  }
+  return out;
+}
+
+// --- measuring ---------------------------------------------------------------------------------------
+
+interface Latencies {
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+function summarize(ms: number[]): Latencies {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  return {
+    requests: sorted.length,
+    p50: round(at(50)),
+    p95: round(at(95)),
+    p99: round(at(99)),
+    max: round(at(100)),
+    mean: round(mean),
+  };
+}
+
+/** Runs `list` with `concurrency` requests in flight; each latency is measured around one `inject`. */
+async function run(app: FastifyInstance, list: Search[], concurrency: number, cookie: string) {
+  const byKind = new Map<string, number[]>();
+  const all: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < list.length) {
+        const s = list[next++] as Search;
+        const t0 = performance.now();
+        const res = await app.inject({ url: s.url, headers: s.member ? { cookie } : {} });
+        const ms = performance.now() - t0;
+        if (res.statusCode !== 200) throw new Error(`${s.url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+        all.push(ms);
+        byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), ms]);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    concurrency,
+    requestsPerSecond: round(list.length / seconds, 1),
+    all: summarize(all),
+    byKind: Object.fromEntries([...byKind].map(([k, v]) => [k, summarize(v)])),
+  };
+}
+
+async function benchOne(
+  database: "pglite" | "postgres",
+  opts: { datasets: number; requests: number; reuse: boolean },
+) {
+  const dataDir = path.join(DATA_DIR, `search-${database}`);
+  const pgUrl = database === "postgres" ? await benchDatabase(opts.reuse) : undefined;
+  const reusing =
+    opts.reuse &&
+    (pgUrl ? (await countDatasets(pgUrl)) === opts.datasets : existsSync(path.join(dataDir, ".filled")));
+  if (!reusing) rmSync(dataDir, { recursive: true, force: true });
+  const ctx = await openContext(
+    loadConfig({
+      MEKONG_DATA_DIR: dataDir,
+      MEKONG_LOG_LEVEL: "silent",
+      ...(pgUrl ? { DATABASE_URL: pgUrl, DATABASE_POOL_SIZE: "16" } : {}),
+    }),
+  );
+  try {
+    let fillSeconds: number | undefined;
+    let orgs: Org[];
+    if (reusing) {
+      orgs = (await ctx.db.select().from(organizations)).map((o) => ({
+        id: o.id,
+        name: o.name,
+        title: o.title,
+        themes: [],
+      }));
+    } else {
+      console.log(`${database}: filling ${opts.datasets} datasets`);
+      const t0 = performance.now();
+      orgs = await fillCatalog(ctx, opts.datasets);
+      fillSeconds = round((performance.now() - t0) / 1000, 1);
+      console.log(`\n${database}: filled in ${fillSeconds} s`);
+      if (!pgUrl) writeFileSync(path.join(dataDir, ".filled"), `${opts.datasets}\n`);
+    }
+    const cookie = await memberSession(ctx, orgs);
+    const { app } = await buildApp(ctx, { logger: false, portal: false });
+    await app.ready();
+    const list = searches(orgs, opts.requests);
+    await run(app, searches(orgs, 60).reverse(), 4, cookie); // warm caches and plans
+    const results = [];
+    for (const concurrency of [1, 16]) {
+      const r = await run(app, list, concurrency, cookie);
+      console.log(
+        `${database} c=${concurrency}: p50 ${r.all.p50} ms, p95 ${r.all.p95} ms, ${r.requestsPerSecond} req/s`,
+      );
+      for (const [kind, l] of Object.entries(r.byKind))
+        console.log(`   ${kind.padEnd(15)} p50 ${l.p50}  p95 ${l.p95}`);
+      results.push(r);
+    }
+    const [size] = await execute<{ bytes: string }>(
+      ctx.db,
+      sql`select (pg_total_relation_size('dataset_search') + pg_total_relation_size('dataset_facet_counts'))::text as bytes`,
+    );
+    await app.close();
+    return {
+      database,
+      datasets: opts.datasets,
+      fillSeconds,
+      searchIndexMiB: round(Number(size?.bytes ?? 0) / 2 ** 20, 1),
+      runs: results,
+    };
+  } finally {
+    await closeContext(ctx);
+  }
+}
+
+/** A signed-in member of three organizations (so visibility takes the organization branch). */
+async function memberSession(ctx: AppContext, orgs: Org[]): Promise<string> {
+  const email = `bench-${Date.now()}@example.vn`;
+  const password = "bench password long enough";
+  const user = await createUser(ctx.db, ctx.audit, "system", {
+    email,
+    name: "Bench",
+    password,
+    isPlatformAdmin: false,
+  });
+  await ctx.db
+    .insert(memberships)
+    .values(orgs.slice(0, 3).map((o) => ({ orgId: o.id, userId: user.id, role: "member" as const })));
+  const { app } = await buildApp(ctx, { logger: false, portal: false });
+  const res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password } });
+  await app.close();
+  const session = res.cookies.find((c) => c.name === "mekong_session");
+  if (!session) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return `mekong_session=${session.value}`;
+}
+
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const PG_DATABASE = "mekong_bench_search";
+
+async function benchDatabase(reuse: boolean): Promise<string> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    const exists = (await admin.query("select 1 from pg_database where datname = $1", [PG_DATABASE]))
+      .rowCount;
+    if (exists && !reuse) await admin.query(`drop database ${PG_DATABASE} with (force)`);
+    if (!exists || !reuse) await admin.query(`create database ${PG_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${PG_DATABASE}`;
+  return url.toString();
+}
+
+async function countDatasets(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query("select count(*) as n from datasets")).rows[0]?.n ?? 0);
+  } catch {
+    return 0;
+  } finally {
+    await client.end();
+  }
+}
+
+const { values } = parseArgs({
+  options: {
+    datasets: { type: "string", default: "100000" },
+    requests: { type: "string", default: "400" },
+    only: { type: "string" },
+    reuse: { type: "boolean", default: false },
+  },
+});
+const options = {
+  datasets: Number(values.datasets),
+  requests: Number(values.requests),
+  reuse: values.reuse ?? false,
+};
+const kinds = (values.only ? [values.only] : ["pglite", "postgres"]) as ("pglite" | "postgres")[];
+const figures = [];
+for (const kind of kinds) figures.push(await benchOne(kind, options));
+console.log(`wrote ${writeResult("search", { goal: "p95 <= 30 ms", requestMix: MIX, results: figures })}`);

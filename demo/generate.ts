@@ -47,8 +47,12 @@ async function main() {
   const manifest = DemoManifest.parse({ generatedBy: "npx tsx demo/generate.ts", seed: SEED, datasets });
   const manifestFile = path.join(DEMO_DIR, "manifest.json");
   writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-  // In the repository's JSON style, so a regenerated manifest passes the lint gate as committed.
-  spawnSync(path.join(DEMO_DIR, "../node_modules/.bin/biome"), ["format", "--write", manifestFile], {
+  // In the repository's JSON style, so regenerated JSON passes the lint gate as committed.
+  const jsonFiles = [
+    manifestFile,
+    ...datasets.filter((d) => d.file.endsWith(".json")).map((d) => path.join(DEMO_DIR, d.file)),
+  ];
+  spawnSync(path.join(DEMO_DIR, "../node_modules/.bin/biome"), ["format", "--write", ...jsonFiles], {
     stdio: "ignore",
   });
   console.log(

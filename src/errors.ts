@@ -21,6 +21,7 @@ export const ERROR_CATALOG = {
   job_not_found: { status: 404, title: "No such job" },
   dataset_not_found: { status: 404, title: "No such dataset" },
   version_not_found: { status: 404, title: "No such version" },
+  history_not_found: { status: 404, title: "No such entry in the dataset's history" },
   method_not_allowed: { status: 405, title: "Method not allowed" },
   not_acceptable: { status: 406, title: "None of the accepted media types can be served" },
   organization_exists: { status: 409, title: "An organization with this name exists" },
@@ -35,6 +36,10 @@ export const ERROR_CATALOG = {
   // 422, not 408/504: the request was understood, its query is too expensive, and retrying it unchanged
   // will not help (clients and proxies retry 408/504 on their own).
   sql_timeout: { status: 422, title: "The query ran longer than its time limit" },
+  // Like sql_timeout: the request was understood, the query is too expensive, retrying unchanged won't help.
+  query_timeout: { status: 422, title: "The data query ran longer than its time limit" },
+  too_many_rows: { status: 422, title: "The result has more rows than the format can hold" },
+  range_not_satisfiable: { status: 416, title: "The requested byte range is outside the file" },
   payload_too_large: { status: 413, title: "The request body is too large" },
   uri_too_long: { status: 414, title: "The request URL is too long" },
   unsupported_media_type: { status: 415, title: "Unsupported content type" },

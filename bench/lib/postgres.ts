@@ -26,11 +26,28 @@ export async function ensureBenchDatabase(opts: { fresh: boolean }): Promise<voi
   try {
     const db = pg.escapeIdentifier(PG_BENCH_DATABASE);
     if (opts.fresh) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [PG_BENCH_DATABASE]);
+    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [
+      PG_BENCH_DATABASE,
+    ]);
     if (!rowCount) await admin.query(`CREATE DATABASE ${db}`);
   } finally {
     await admin.end();
   }
+  await withBenchClient((client) => client.query("CREATE EXTENSION IF NOT EXISTS unaccent"));
+}
+
+async function withBenchClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: benchDatabaseUrl() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropBenchTable(table: string): Promise<void> {
+  await withBenchClient((client) => client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(table)}`));
 }
 
 export interface CopyFigures {
@@ -55,7 +72,9 @@ export async function copyIntoPostgres(file: string, table: string): Promise<Cop
     const columns = BENCH_COLUMNS.map((c) => `${pg.escapeIdentifier(c)} ${BENCH_PG_TYPES[c]}`).join(", ");
     await client.query(`DROP TABLE IF EXISTS ${t}`);
     await client.query(`CREATE TABLE ${t} (${columns})`);
-    const [{ pid }] = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
+    const [{ pid }] = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [
+      { pid: number },
+    ];
 
     let started = performance.now();
     const copy = client.query(copyFrom(`COPY ${t} FROM STDIN WITH (FORMAT csv, HEADER true)`));
@@ -91,15 +110,13 @@ export async function copyIntoPostgres(file: string, table: string): Promise<Cop
 
 /** Whether `table` exists in the bench database with `rows` rows (so a rows bench can reuse a load). */
 export async function tableHasRows(table: string, rows: number): Promise<boolean> {
-  const client = new pg.Client({ connectionString: benchDatabaseUrl() });
-  await client.connect().catch(() => undefined);
   try {
-    const res = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(table)}`);
+    const res = await withBenchClient((client) =>
+      client.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(table)}`),
+    );
     return Number(res.rows[0]?.n) === rows;
   } catch {
     return false;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 

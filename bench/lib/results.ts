@@ -17,7 +17,11 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   platform: string;
+  /** 1-minute load averages when the bench started and when it wrote its figures: other work competes. */
+  loadAverage: { atStart: number; atEnd: number };
 }
+
+const loadAtStart = os.loadavg()[0] ?? 0;
 
 export function machine(): Machine {
   const cpus = os.cpus();
@@ -27,6 +31,7 @@ export function machine(): Machine {
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: { atStart: round(loadAtStart), atEnd: round(os.loadavg()[0] ?? 0) },
   };
 }
 

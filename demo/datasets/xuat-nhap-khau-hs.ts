@@ -293,6 +293,6 @@ export function generateTradeByHsChapter(rng: Random): GeneratedDataset {
       rows: rows.length,
       problems: [],
     },
-    content: Buffer.from(`[\n${rows.map((r) => JSON.stringify(r)).join(",\n")}\n]\n`, "utf8"),
+    content: Buffer.from(`${JSON.stringify(rows, null, 2)}\n`, "utf8"),
   };
 }

@@ -8,7 +8,9 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { requireUser } from "../http/access.ts";
 import { getOrganization } from "../orgs/service.ts";
-import { Dataset, DatasetCreate, DatasetListQuery, DatasetParams, DatasetUpdate } from "./schemas.ts";
+import { Dataset, DatasetCreate, DatasetParams, DatasetUpdate } from "./schemas.ts";
+import { searchDatasets } from "./search.ts";
+import { DatasetSearchQuery, FacetCountsSchema } from "./search-params.ts";
 import {
   createDataset,
   deleteDataset,
@@ -58,21 +60,41 @@ export function registerDatasetRoutes(app: FastifyInstance, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: "List the datasets you may see",
-        querystring: DatasetListQuery,
-        response: { 200: z.object({ items: z.array(Dataset), nextCursor: z.string().optional() }) },
+        summary: "Search the datasets you may see, with facet counts",
+        description:
+          "Free text (`q`: diacritics optional, the last word matches as a prefix, typos in titles forgiven " +
+          "when nothing matches exactly) and filters, each repeated or comma-separated (any of a filter's " +
+          "values, all filters together). Facets count only datasets you may see, each facet under every " +
+          "other filter. `deleted=true` (platform admins) lists restorable datasets instead.",
+        querystring: DatasetSearchQuery,
+        response: {
+          200: z.object({
+            total: z.number().int().optional(),
+            items: z.array(Dataset),
+            facets: FacetCountsSchema.optional(),
+            nextCursor: z.string().optional(),
+          }),
+        },
       },
       config: { access: { action: "dataset.list" } },
     },
     async (req) => {
-      const deleted = req.query.deleted === "true";
-      if (deleted && !(req.actor.kind === "user" && req.actor.isPlatformAdmin)) {
-        throw new AppError(
-          req.actor.kind === "user" ? "forbidden" : "unauthenticated",
-          "only platform admins list deleted datasets",
-        );
+      const { deleted, q, sort, limit, cursor, facetLimit, ...filters } = req.query;
+      if (deleted === "true") {
+        if (!(req.actor.kind === "user" && req.actor.isPlatformAdmin)) {
+          throw new AppError(
+            req.actor.kind === "user" ? "forbidden" : "unauthenticated",
+            "only platform admins list deleted datasets",
+          );
+        }
+        return listDatasets(ctx.db, req.actor, {
+          org: filters.org?.[0],
+          limit: Math.max(limit, 1),
+          cursor,
+          deleted: true,
+        });
       }
-      return listDatasets(ctx.db, req.actor, { ...req.query, deleted });
+      return searchDatasets(ctx.db, req.actor, { ...filters, q, sort, limit, cursor, facetLimit });
     },
   );
 

@@ -9,7 +9,8 @@ import type { Db, Queryable } from "../db/client.ts";
 import { datasets, organizations } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { decodeCursor, encodeCursor, getOrganization } from "../orgs/service.ts";
-import { DEFAULT_METADATA, type DatasetMetadata, mergeMetadata } from "./metadata.ts";
+import { metadataStateOf, recordHistory } from "./history.ts";
+import { type DatasetMetadata, DEFAULT_METADATA, mergeMetadata } from "./metadata.ts";
 import type { Dataset, DatasetCreate, DatasetUpdate } from "./schemas.ts";
 
 export type DatasetRow = typeof datasets.$inferSelect;
@@ -33,9 +34,9 @@ export function toDataset(d: DatasetRow, orgName: string): Dataset {
 }
 
 /** Splits a create/update body into the dataset's core columns and its catalog metadata. */
-function splitMetadata<T extends { title?: string; description?: string | null; visibility?: DatasetRow["visibility"] }>(
-  body: T,
-) {
+function splitMetadata<
+  T extends { title?: string; description?: string | null; visibility?: DatasetRow["visibility"] },
+>(body: T) {
   const { title, description, visibility, ...rest } = body as T & Record<string, unknown>;
   const { org: _org, name: _name, ...metadata } = rest;
   return { core: { title, description, visibility }, metadata: metadata as DatasetMetadata };
@@ -101,6 +102,7 @@ export async function createDataset(
       })
       .returning();
     if (!row) throw new Error("insert returned no row");
+    await recordHistory(tx, { row, actor: actor.name, action: "create" });
     await audit.append(tx, {
       actor: actor.name,
       action: "dataset.create",
@@ -130,6 +132,7 @@ export async function updateDataset(
       .where(and(eq(datasets.id, ds.row.id), isNull(datasets.deletedAt)))
       .returning();
     if (!row) throw new AppError("dataset_not_found");
+    await recordHistory(tx, { row, actor, action: "update", before: metadataStateOf(ds.row) });
     await audit.append(tx, {
       actor,
       action: "dataset.update",

@@ -304,6 +304,22 @@ export const datasetSearch = pgTable(
 );
 
 /**
+ * Facet counts of the live datasets per organization and openness, kept by the same trigger as
+ * `dataset_search`, so a search without text and filters (the catalog's front page) sums a few hundred
+ * rows instead of counting every dataset's facet values.
+ */
+export const datasetFacetCounts = pgTable(
+  "dataset_facet_counts",
+  {
+    orgId: uuid("org_id").notNull(),
+    isOpen: boolean("is_open").notNull(),
+    term: text("term").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.isOpen, t.term] })],
+);
+
+/**
  * Every metadata state a dataset has had: who changed it, when, the RFC 6902 patch from the previous
  * state and the full state after the change (so any state is one row away and any two can be diffed).
  */

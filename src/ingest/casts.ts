@@ -188,7 +188,12 @@ export function nativeType(c: Candidate): string | undefined {
       return c.parse.dateFormat || c.parse.timezone ? undefined : "TIMESTAMP";
     case "time":
       return "TIME";
-    case "boolean":
-      return undefined;
+    case "boolean": {
+      // the reader takes true/false/yes/no in any case (and t/f/y/n/1/0, which the check has ruled out)
+      const { trues, falses } = booleanLists(c.parse);
+      const english =
+        trues.every((v) => ["true", "yes"].includes(v)) && falses.every((v) => ["false", "no"].includes(v));
+      return english ? "BOOLEAN" : undefined;
+    }
   }
 }

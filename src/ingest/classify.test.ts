@@ -10,8 +10,14 @@ function guess(values: (string | null)[], name = "col"): Candidate | undefined {
 
 describe("Vietnamese values", () => {
   it("reads day-first dates with /, - and ., and ISO dates", () => {
-    expect(guess(["31/12/2024", "01/02/2023"])).toMatchObject({ type: "date", parse: { dateFormat: "%d/%m/%Y" } });
-    expect(guess(["31-12-2024", "1-2-2023"])).toMatchObject({ type: "date", parse: { dateFormat: "%d-%m-%Y" } });
+    expect(guess(["31/12/2024", "01/02/2023"])).toMatchObject({
+      type: "date",
+      parse: { dateFormat: "%d/%m/%Y" },
+    });
+    expect(guess(["31-12-2024", "1-2-2023"])).toMatchObject({
+      type: "date",
+      parse: { dateFormat: "%d-%m-%Y" },
+    });
     expect(guess(["31.12.2024"])).toMatchObject({ type: "date", parse: { dateFormat: "%d.%m.%Y" } });
     expect(guess(["2024-12-31", "2023-01-05"])).toMatchObject({ type: "date", parse: {} });
   });
@@ -34,7 +40,10 @@ describe("Vietnamese values", () => {
       parse: { dateFormat: "%d/%m/%Y %H:%M" },
     });
     expect(guess(["2024-12-31T10:30:00", "2024-12-31"])).toMatchObject({ type: "datetime", parse: {} });
-    expect(guess(["2024-12-31T10:30:00+07:00"])).toMatchObject({ type: "datetime", parse: { timezone: true } });
+    expect(guess(["2024-12-31T10:30:00+07:00"])).toMatchObject({
+      type: "datetime",
+      parse: { timezone: true },
+    });
     expect(guess(["08:30", "17:45:10"])).toMatchObject({ type: "time" });
   });
 
@@ -43,7 +52,10 @@ describe("Vietnamese values", () => {
       type: "number",
       parse: { decimalChar: ",", groupChar: "." },
     });
-    expect(guess(["1,234,567.89", "12.5"])).toMatchObject({ type: "number", parse: { decimalChar: ".", groupChar: "," } });
+    expect(guess(["1,234,567.89", "12.5"])).toMatchObject({
+      type: "number",
+      parse: { decimalChar: ".", groupChar: "," },
+    });
     expect(guess(["1.234.567", "2.000"])).toMatchObject({ type: "integer", parse: { groupChar: "." } });
     expect(guess(["1.234.567,89", "1,234,567.89"])).toBeUndefined(); // inconsistent: text
     expect(guess(["3.14", "2.5"])).toMatchObject({ type: "number", parse: {} });
@@ -71,7 +83,10 @@ describe("Vietnamese values", () => {
   it("reads Có/Không (any case) and English booleans; single letters only as a pair", () => {
     expect(guess(["Có", "không", "CÓ"])).toMatchObject({ type: "boolean" });
     expect(guess(["true", "False", "yes", "no"])).toMatchObject({ type: "boolean" });
-    expect(guess(["C", "K", "c"])).toMatchObject({ type: "boolean", parse: { trueValues: ["c"], falseValues: ["k"] } });
+    expect(guess(["C", "K", "c"])).toMatchObject({
+      type: "boolean",
+      parse: { trueValues: ["c"], falseValues: ["k"] },
+    });
     expect(guess(["C", "C", "C"])).toBeUndefined(); // a column of grade C is not a column of trues
     expect(guess(["x", null, "X", "x"])).toMatchObject({ type: "boolean", parse: { trueValues: ["x"] } });
     expect(guess(["x", null])).toBeUndefined();

@@ -146,19 +146,28 @@ function classifyDates(values: string[], trim: boolean): ColumnGuess | undefined
   return note ? { kind: "typed", chain, note } : { kind: "typed", chain };
 }
 
-function classifyBooleans(values: string[], hasMissing: boolean): Candidate | undefined {
+const ENGLISH_BOOLEANS = { trueValues: ["true", "yes"], falseValues: ["false", "no"] };
+
+function classifyBooleans(values: string[], hasMissing: boolean, trim: boolean): Candidate[] | undefined {
   const seen = new Set(values.map((v) => v.toLowerCase()));
-  if ([...seen].every((v) => TRUE_WORDS.includes(v) || FALSE_WORDS.includes(v))) {
-    return { type: "boolean", parse: { trueValues: TRUE_WORDS, falseValues: FALSE_WORDS }, trim: true };
+  const words: Candidate = {
+    type: "boolean",
+    parse: { trueValues: TRUE_WORDS, falseValues: FALSE_WORDS },
+    trim: true,
+  };
+  if (!trim && [...seen].every((v) => ["true", "false", "yes", "no"].includes(v))) {
+    // exact English words first: the CSV reader parses those itself, faster than a CASE
+    return [{ type: "boolean", parse: ENGLISH_BOOLEANS, trim: false }, words];
   }
+  if ([...seen].every((v) => TRUE_WORDS.includes(v) || FALSE_WORDS.includes(v))) return [words];
   for (const [t, f] of LETTER_PAIRS) {
     if (seen.size === 2 && seen.has(t) && seen.has(f)) {
-      return { type: "boolean", parse: { trueValues: [t], falseValues: [f] }, trim: true };
+      return [{ type: "boolean", parse: { trueValues: [t], falseValues: [f] }, trim: true }];
     }
   }
   // a checkbox column: x where ticked, blank elsewhere (three x's at least: one "x" is just a letter)
   if (seen.size === 1 && seen.has("x") && hasMissing && values.length >= 3) {
-    return { type: "boolean", parse: { trueValues: ["x"], falseValues: [] }, trim: true };
+    return [{ type: "boolean", parse: { trueValues: ["x"], falseValues: [] }, trim: true }];
   }
   return undefined;
 }
@@ -210,8 +219,8 @@ export function classifyColumn(values: readonly (string | null)[]): ColumnGuess 
     present.push(v);
   }
   if (present.length === 0) return { kind: "empty" };
-  const bool = classifyBooleans(present, hasMissing);
-  if (bool) return { kind: "typed", chain: [bool] };
+  const bool = classifyBooleans(present, hasMissing, trim);
+  if (bool) return { kind: "typed", chain: bool };
   return (
     classifyNumbers(present, trim) ??
     classifyDates(present, trim) ??

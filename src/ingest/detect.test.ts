@@ -25,10 +25,17 @@ describe("format by content, not by name", () => {
   it("sees CSV, JSON, NDJSON, Parquet and XLSX whatever the file is called", async () => {
     expect(await detectSource(await file("data.xlsx", "a,b\n1,2\n"))).toMatchObject({ format: "csv" });
     expect(await detectSource(await file("data.csv", '[{"a": 1}]'))).toMatchObject({ format: "json" });
-    expect(await detectSource(await file("data.txt", '{"a": 1}\n{"a": 2}\n'))).toMatchObject({ format: "ndjson" });
-    expect(await detectSource(await file("pretty.dat", '{\n  "a": 1\n}\n'))).toMatchObject({ format: "json" });
+    expect(await detectSource(await file("data.txt", '{"a": 1}\n{"a": 2}\n'))).toMatchObject({
+      format: "ndjson",
+    });
+    expect(await detectSource(await file("pretty.dat", '{\n  "a": 1\n}\n'))).toMatchObject({
+      format: "json",
+    });
     const parquet = Buffer.concat([Buffer.from("PAR1"), Buffer.alloc(32), Buffer.from("PAR1")]);
-    expect(await detectSource(await file("data.csv", parquet))).toEqual({ format: "parquet", encoding: "binary" });
+    expect(await detectSource(await file("data.csv", parquet))).toEqual({
+      format: "parquet",
+      encoding: "binary",
+    });
 
     const workbook = new ExcelJS.Workbook();
     workbook.addWorksheet("Sheet1").addRow(["a", 1]);
@@ -42,10 +49,14 @@ describe("format by content, not by name", () => {
       code: "unsupported_format",
       details: { detected: "a legacy Office file (.xls)" },
     });
-    await expect(detectSource(await file("x.csv", Buffer.from([0x1f, 0x8b, 8, 0, 1, 2])))).rejects.toMatchObject({
+    await expect(
+      detectSource(await file("x.csv", Buffer.from([0x1f, 0x8b, 8, 0, 1, 2]))),
+    ).rejects.toMatchObject({
       code: "unsupported_format",
     });
-    await expect(detectSource(await file("doc.csv", Buffer.from("PK\u0003\u0004....word/document.xml")))).rejects.toMatchObject({
+    await expect(
+      detectSource(await file("doc.csv", Buffer.from("PK\u0003\u0004....word/document.xml"))),
+    ).rejects.toMatchObject({
       code: "unsupported_format",
       details: { reason: "zip" },
     });
@@ -53,7 +64,9 @@ describe("format by content, not by name", () => {
 
   it("says empty for an empty or blank file", async () => {
     await expect(detectSource(await file("empty.csv", ""))).rejects.toMatchObject({ code: "empty_file" });
-    await expect(detectSource(await file("blank.csv", " \n\n \r\n"))).rejects.toMatchObject({ code: "empty_file" });
+    await expect(detectSource(await file("blank.csv", " \n\n \r\n"))).rejects.toMatchObject({
+      code: "empty_file",
+    });
     await expect(detectSource(path.join(dir, "nope.csv"))).rejects.toMatchObject({ code: "unreadable_file" });
   });
 
@@ -67,9 +80,15 @@ describe("format by content, not by name", () => {
   });
 
   it("lets the caller force format, delimiter and header", async () => {
-    const forced = await detectSource(await file("forced.txt", "a|b\n1|2\n"), { delimiter: ";", header: false });
+    const forced = await detectSource(await file("forced.txt", "a|b\n1|2\n"), {
+      delimiter: ";",
+      header: false,
+    });
     expect(forced).toMatchObject({ format: "csv", delimiter: ";", header: false });
-    expect(await detectSource(await file("t.txt", "a\tb\n1\t2\n"))).toMatchObject({ format: "tsv", delimiter: "\t" });
+    expect(await detectSource(await file("t.txt", "a\tb\n1\t2\n"))).toMatchObject({
+      format: "tsv",
+      delimiter: "\t",
+    });
   });
 });
 

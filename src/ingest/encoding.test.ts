@@ -4,8 +4,8 @@ import path from "node:path";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeSample, detectEncoding, normalizeEncoding, transcodeToUtf8 } from "./encoding.ts";
-import { encodeAs, encodeWindows1258, VIETNAMESE_CSV } from "./vietnamese-text.ts";
 import { isVietnameseSyllable, vietnameseScore } from "./vietnamese.ts";
+import { encodeAs, encodeWindows1258, VIETNAMESE_CSV } from "./vietnamese-text.ts";
 
 let dir: string;
 beforeAll(async () => {
@@ -20,7 +20,8 @@ describe("Vietnamese text measure", () => {
     for (const word of ["Nguyễn", "người", "Quảng", "khuyến", "Đắk", "gì", "HÀ", "Trường"]) {
       expect(isVietnameseSyllable(word), word).toBe(true);
     }
-    for (const word of ["ngưßi", "Hàà", "Ðinh", "Nguyễnn", "đđ"]) expect(isVietnameseSyllable(word), word).toBe(false);
+    for (const word of ["ngưßi", "Hàà", "Ðinh", "Nguyễnn", "đđ"])
+      expect(isVietnameseSyllable(word), word).toBe(false);
     expect(vietnameseScore(VIETNAMESE_CSV)).toBeGreaterThan(20);
   });
 });
@@ -37,11 +38,15 @@ describe("encoding detection", () => {
   });
 
   it("finds UTF-16 by its BOM, and LE without one", () => {
-    expect(sample(Buffer.concat([Buffer.from([0xff, 0xfe]), encodeAs(VIETNAMESE_CSV, "utf16le")]))).toMatchObject({
+    expect(
+      sample(Buffer.concat([Buffer.from([0xff, 0xfe]), encodeAs(VIETNAMESE_CSV, "utf16le")])),
+    ).toMatchObject({
       encoding: "utf-16le",
       bom: true,
     });
-    expect(sample(Buffer.concat([Buffer.from([0xfe, 0xff]), encodeAs(VIETNAMESE_CSV, "utf16be")]))).toMatchObject({
+    expect(
+      sample(Buffer.concat([Buffer.from([0xfe, 0xff]), encodeAs(VIETNAMESE_CSV, "utf16be")])),
+    ).toMatchObject({
       encoding: "utf-16be",
     });
     expect(sample(encodeAs(VIETNAMESE_CSV, "utf16le")).encoding).toBe("utf-16le");

@@ -1,6 +1,7 @@
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inferSchema } from "./pipeline.ts";
 import { literal } from "./sql.ts";
 import { createIngestHarness, type IngestHarness } from "./testing.ts";
 
@@ -19,10 +20,18 @@ describe("delimited text", () => {
 
     expect(result).toMatchObject({
       rows: 3,
-      source: { format: "csv", encoding: "utf-8", delimiter: ",", header: true, bytes: Buffer.byteLength(csv) },
+      source: {
+        format: "csv",
+        encoding: "utf-8",
+        delimiter: ",",
+        header: true,
+        bytes: Buffer.byteLength(csv),
+      },
       warnings: [],
     });
-    expect(result.blobKey).toBe(`sha256/${result.sha256.slice(0, 2)}/${result.sha256.slice(2, 4)}/${result.sha256}`);
+    expect(result.blobKey).toBe(
+      `sha256/${result.sha256.slice(0, 2)}/${result.sha256.slice(2, 4)}/${result.sha256}`,
+    );
     expect(result.schema.fields.map((f) => [f.name, f.type, f.title])).toEqual([
       ["id", "integer", "id"],
       ["ten", "string", "Tên"],
@@ -80,11 +89,35 @@ describe("delimited text", () => {
   });
 
   it("lets the caller force delimiter and header", async () => {
-    const result = await h.ingest(await h.file("forced.csv", "a;b\n1;2\n"), { delimiter: ";", header: false });
+    const result = await h.ingest(await h.file("forced.csv", "a;b\n1;2\n"), {
+      delimiter: ";",
+      header: false,
+    });
     expect(await h.rows(result)).toEqual([
       { column_1: "a", column_2: "b" },
       { column_1: "1", column_2: "2" },
     ]);
+  });
+});
+
+describe("inferSchema", () => {
+  it("previews the schema and row count without storing anything", async () => {
+    const keys = async () => {
+      const found: string[] = [];
+      for await (const key of h.blobs.list("")) found.push(key);
+      return found;
+    };
+    const before = await keys();
+    const preview = await inferSchema(h.engine, h.blobs, await h.file("preview.csv", "ma,so\n01,1\n02,2\n"), {
+      tempDir: h.tempDir,
+    });
+    expect(preview).toMatchObject({ rows: 2, source: { format: "csv" }, warnings: [] });
+    expect(preview.schema.fields.map((f) => [f.name, f.type])).toEqual([
+      ["ma", "string"],
+      ["so", "integer"],
+    ]);
+    expect(await keys()).toEqual(before);
+    expect(await h.leftovers()).toEqual([]);
   });
 });
 
@@ -96,7 +129,13 @@ describe("JSON", () => {
     ]);
     const result = await h.ingest(await h.file("rows.json", json));
     expect(result.source).toMatchObject({ format: "json", encoding: "utf-8" });
-    expect(await h.types(result)).toMatchObject({ id: "BIGINT", code: "VARCHAR", score: "DOUBLE", ok: "BOOLEAN", when: "DATE" });
+    expect(await h.types(result)).toMatchObject({
+      id: "BIGINT",
+      code: "VARCHAR",
+      score: "DOUBLE",
+      ok: "BOOLEAN",
+      when: "DATE",
+    });
     expect(await h.rows(result)).toEqual([
       { id: 1, code: "01", score: 7.5, ok: true, tags: '["a","b"]', when: "2024-12-31", extra: null },
       { id: 2, code: "79", score: 8, ok: false, tags: "[]", when: "2025-01-01", extra: null },
@@ -104,7 +143,9 @@ describe("JSON", () => {
   });
 
   it("ingests NDJSON", async () => {
-    const result = await h.ingest(await h.file("rows.ndjson", '{"a": 1, "b": "x"}\n{"a": 2, "b": null}\n\n{"a": 3}\n'));
+    const result = await h.ingest(
+      await h.file("rows.ndjson", '{"a": 1, "b": "x"}\n{"a": 2, "b": null}\n\n{"a": 3}\n'),
+    );
     expect(result.source.format).toBe("ndjson");
     expect(await h.rows(result)).toEqual([
       { a: 1, b: "x" },
@@ -131,7 +172,11 @@ describe("Parquet", () => {
       ["ds", "string", "ds"],
       ["luc", "datetime", "luc"],
     ]);
-    expect(await h.types(result)).toMatchObject({ ma_so: "BIGINT", gia: "DOUBLE", luc: "TIMESTAMP WITH TIME ZONE" });
+    expect(await h.types(result)).toMatchObject({
+      ma_so: "BIGINT",
+      gia: "DOUBLE",
+      luc: "TIMESTAMP WITH TIME ZONE",
+    });
     expect(await h.rows(result)).toEqual([
       { ma_so: 1, gia: 2.5, ngay: "2024-01-02", ghi_chu: "x", ds: "[1,2]", luc: "2024-01-01T20:04:05Z" },
     ]);
@@ -143,8 +188,24 @@ describe("XLSX", () => {
     const book = new ExcelJS.Workbook();
     const first = book.addWorksheet("Danh sách");
     first.addRow(["Mã tỉnh", "Tên", "Ngày cấp", "Số tiền", "Đã duyệt", "Công thức", "Ghi chú"]);
-    first.addRow(["01", "Hà Nội", new Date(Date.UTC(2024, 11, 31)), 1234567.89, true, { formula: "1+1", result: 2 }, "=cmd|' /C calc'!A0"]);
-    first.addRow(["79", "TP Hồ Chí Minh", new Date(Date.UTC(2023, 0, 2)), 12.5, false, { formula: "2+2", result: 4 }, null]);
+    first.addRow([
+      "01",
+      "Hà Nội",
+      new Date(Date.UTC(2024, 11, 31)),
+      1234567.89,
+      true,
+      { formula: "1+1", result: 2 },
+      "=cmd|' /C calc'!A0",
+    ]);
+    first.addRow([
+      "79",
+      "TP Hồ Chí Minh",
+      new Date(Date.UTC(2023, 0, 2)),
+      12.5,
+      false,
+      { formula: "2+2", result: 4 },
+      null,
+    ]);
     first.getColumn(3).numFmt = "dd/mm/yyyy";
     first.getCell("G3").value = { richText: [{ text: "đậm " }, { text: "nghiêng" }] };
     const second = book.addWorksheet("Năm 2025");
@@ -157,7 +218,12 @@ describe("XLSX", () => {
 
   it("streams the first sheet with typed cells: dates, numbers, booleans, formulas' results", async () => {
     const result = await h.ingest(await workbook());
-    expect(result.source).toMatchObject({ format: "xlsx", encoding: "binary", sheet: "Danh sách", header: true });
+    expect(result.source).toMatchObject({
+      format: "xlsx",
+      encoding: "binary",
+      sheet: "Danh sách",
+      header: true,
+    });
     expect(result.schema.fields.map((f) => [f.name, f.type])).toEqual([
       ["ma_tinh", "string"],
       ["ten", "string"],
@@ -177,7 +243,15 @@ describe("XLSX", () => {
         cong_thuc: 2,
         ghi_chu: "=cmd|' /C calc'!A0",
       },
-      { ma_tinh: "79", ten: "TP Hồ Chí Minh", ngay_cap: "2023-01-02", so_tien: 12.5, da_duyet: false, cong_thuc: 4, ghi_chu: "đậm nghiêng" },
+      {
+        ma_tinh: "79",
+        ten: "TP Hồ Chí Minh",
+        ngay_cap: "2023-01-02",
+        so_tien: 12.5,
+        da_duyet: false,
+        cong_thuc: 4,
+        ghi_chu: "đậm nghiêng",
+      },
     ]);
   });
 

@@ -13,7 +13,7 @@ export {
   type RaggedLine,
 } from "./errors.ts";
 export { fieldNames, foldDiacritics, toIdentifier } from "./names.ts";
-export { ingestFile } from "./pipeline.ts";
+export { type InferredSchema, inferSchema, ingestFile } from "./pipeline.ts";
 export {
   DEFAULT_MISSING_VALUES,
   FIELD_TYPES,

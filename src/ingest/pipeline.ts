@@ -10,8 +10,14 @@ import { IngestError, throwIfAborted } from "./errors.ts";
 import { validateSchema } from "./forced.ts";
 import { prepareInput, type Report } from "./prepare.ts";
 import { tabulate } from "./tabulate.ts";
-import { DEFAULT_MISSING_VALUES, type IngestOptions, type IngestResult } from "./types.ts";
-import { createWorkspace } from "./workspace.ts";
+import {
+  DEFAULT_MISSING_VALUES,
+  type IngestOptions,
+  type IngestResult,
+  type SourceInfo,
+  type TableSchema,
+} from "./types.ts";
+import { createWorkspace, type Workspace } from "./workspace.ts";
 import { storeContentAddressed } from "./write.ts";
 
 function reporter(onProgress: IngestOptions["onProgress"]): Report {
@@ -32,22 +38,18 @@ function abortedError(signal: AbortSignal | undefined, error: unknown): unknown 
   return new IngestError("aborted", "The ingest was aborted", {}, { cause: signal.reason });
 }
 
+type Prepared = Awaited<ReturnType<typeof prepareInput>>;
+
 /**
- * Ingests `filePath` (CSV/TSV/other delimiters, XLSX, JSON, NDJSON or Parquet, detected by content) into
- * a Parquet blob keyed by its SHA-256, with the Table Schema inferred — or `opts.schema` applied.
- * Streams throughout: memory stays bounded whatever the file's size (an XLSX's shared strings excepted).
- *
- * Throws `IngestError` for anything wrong with the input (`empty_file`, `unsupported_format`,
- * `encoding_error`, `schema_mismatch`, `cast_failed`, `ragged_rows`, `row_too_large`, `malformed_file`,
- * `sheet_not_found`, `invalid_schema`, `unreadable_file`) and `aborted` when `opts.signal` fires; temporary
- * files are gone when it returns or throws.
+ * Detection and the byte-level preparation shared by `ingestFile` and `inferSchema`, then `run` with the
+ * prepared input and the ingest's workspace, which is removed afterwards whatever happens.
  */
-export async function ingestFile(
-  engine: Engine,
+async function withPreparedInput<T>(
   blobs: LocalBlobStore,
   filePath: string,
   opts: IngestOptions,
-): Promise<IngestResult> {
+  run: (input: Prepared, ws: Workspace, ctx: { missingValues: string[]; report: Report }) => Promise<T>,
+): Promise<T> {
   const { signal } = opts;
   const report = reporter(opts.onProgress);
   throwIfAborted(signal);
@@ -80,6 +82,32 @@ export async function ingestFile(
       signal,
     });
     throwIfAborted(signal);
+    return await run(input, ws, { missingValues, report });
+  } catch (error) {
+    throw abortedError(signal, error);
+  } finally {
+    await ws.remove();
+  }
+}
+
+/**
+ * Ingests `filePath` (CSV/TSV/other delimiters, XLSX, JSON, NDJSON or Parquet, detected by content) into
+ * a Parquet blob keyed by its SHA-256, with the Table Schema inferred — or `opts.schema` applied.
+ * Streams throughout: memory stays bounded whatever the file's size (an XLSX's shared strings excepted).
+ *
+ * Throws `IngestError` for anything wrong with the input (`empty_file`, `unsupported_format`,
+ * `encoding_error`, `schema_mismatch`, `cast_failed`, `ragged_rows`, `row_too_large`, `malformed_file`,
+ * `sheet_not_found`, `invalid_schema`, `unreadable_file`) and `aborted` when `opts.signal` fires; temporary
+ * files are gone when it returns or throws.
+ */
+export function ingestFile(
+  engine: Engine,
+  blobs: LocalBlobStore,
+  filePath: string,
+  opts: IngestOptions,
+): Promise<IngestResult> {
+  const { signal } = opts;
+  return withPreparedInput(blobs, filePath, opts, async (input, ws, { missingValues, report }) => {
     const target = ws.file(".parquet");
     const table = await engine.withConnection((connection) =>
       tabulate(connection, input, { schema: opts.schema, missingValues, target, report, signal }),
@@ -100,9 +128,35 @@ export async function ingestFile(
       source: input.source,
       warnings: [...input.warnings, ...table.warnings],
     };
-  } catch (error) {
-    throw abortedError(signal, error);
-  } finally {
-    await ws.remove();
-  }
+  });
+}
+
+export interface InferredSchema {
+  schema: TableSchema;
+  rows: number;
+  source: SourceInfo;
+  warnings: string[];
+}
+
+/**
+ * The Table Schema `ingestFile` would infer for `filePath`, from the same sample and full-file check,
+ * without writing anything (a preview before an upload is committed). Same errors as `ingestFile`.
+ */
+export function inferSchema(
+  engine: Engine,
+  blobs: LocalBlobStore,
+  filePath: string,
+  opts: Omit<IngestOptions, "schema">,
+): Promise<InferredSchema> {
+  return withPreparedInput(blobs, filePath, opts, async (input, _ws, { missingValues, report }) => {
+    const table = await engine.withConnection((connection) =>
+      tabulate(connection, input, { missingValues, report, signal: opts.signal }),
+    );
+    return {
+      schema: table.schema,
+      rows: table.rows,
+      source: input.source,
+      warnings: [...input.warnings, ...table.warnings],
+    };
+  });
 }

@@ -45,7 +45,9 @@ export interface PrepareContext {
 /** UTF-8 text the engine may read: the file itself, or a transcoded (NFC) copy in the workspace. */
 async function utf8Text(ctx: PrepareContext): Promise<{ path: string; warnings: string[] }> {
   const { detected, sample, ws, report } = ctx;
-  const decomposed = detected.encoding === "utf-8" && hasCombiningMarks(decodeSample(sample.head, "utf-8"));
+  const decomposed =
+    detected.encoding === "utf-8" &&
+    [sample.head, ...sample.spread].some((b) => hasCombiningMarks(b.toString("utf8")));
   if (detected.encoding === "utf-8" && !decomposed) {
     return { path: await readablePath(ctx.filePath, ctx.allowedDirs, ws), warnings: [] };
   }

@@ -1,13 +1,13 @@
 // The engine half of an ingest, on one held connection: infer (sample, then one check scan) or match a
 // given schema, then one COPY to Parquet. Text sources (CSV, sheets, JSON) share the inference and casts;
-// Parquet keeps its types.
+// Parquet keeps its types. Without a target file only the schema is inferred.
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { EngineQueryError } from "../engine/index.ts";
 import { nativeType, parseExpr } from "./casts.ts";
 import type { Candidate } from "./classify.ts";
 import { type CsvTable, csvFailure, readCsv } from "./csv-read.ts";
-import { checkCsv, sampleCsv, scanCsv } from "./csv-source.ts";
+import { type CsvReadMode, checkCsv, sampleCsv, scanCsv } from "./csv-source.ts";
 import {
   diagnoseCastFailures,
   type ForcedColumn,
@@ -15,19 +15,12 @@ import {
   isCastFailure,
   matchColumns,
 } from "./forced.ts";
-import {
-  type CheckOutcome,
-  type CheckPlan,
-  checkSql,
-  pickCandidates,
-  planChecks,
-  SAMPLE_ROWS,
-} from "./infer.ts";
+import { checkSql, pickCandidates, planChecks, SAMPLE_ROWS } from "./infer.ts";
 import { jsonRelation, openJson, runJsonStatement } from "./json-source.ts";
 import { fieldNames } from "./names.ts";
 import { describeParquet, parquetField, readParquet } from "./parquet-source.ts";
 import type { PreparedInput, Report } from "./prepare.ts";
-import type { RunOptions } from "./run.ts";
+import { type RunOptions, runStatement } from "./run.ts";
 import { ident } from "./sql.ts";
 import type { TableSchema, TableSchemaField } from "./types.ts";
 import { copiedRows, copyToParquet, writeParquet } from "./write.ts";
@@ -41,25 +34,25 @@ export interface Tabulated {
 export interface TabulateContext {
   schema?: TableSchema;
   missingValues: string[];
-  /** Where the Parquet file goes. */
-  target: string;
+  /** Where the Parquet file goes; without one the schema is inferred and nothing is written. */
+  target?: string;
   report: Report;
   signal?: AbortSignal;
 }
+
+type CsvInput = Extract<PreparedInput, { kind: "csv" }>;
+type JsonInput = Extract<PreparedInput, { kind: "json" }>;
+type ParquetInput = Extract<PreparedInput, { kind: "parquet" }>;
 
 function fieldOf(name: string, title: string | null | undefined, c: Candidate | undefined): TableSchemaField {
   const field: TableSchemaField = { name, type: c?.type ?? "string" };
   if (title !== null && title !== undefined) field.title = title;
   if (c?.format) field.format = c.format;
-  if (c && Object.keys(c.parse).length > 0) field["mekong:parse"] = { ...c.parse };
+  if (c && Object.keys(c.parse).length > 0) field["mekong:parse"] = structuredClone(c.parse);
   return field;
 }
 
-function namesOf(titles: readonly (string | null)[], header: boolean): string[] {
-  return header ? fieldNames(titles) : titles.map((_, i) => `column_${i + 1}`);
-}
-
-/** The SELECT list writing inferred columns; `native` columns arrive typed from the reader. */
+/** The SELECT list writing inferred columns; with `native`, columns the reader typed pass through. */
 function inferredSelect(
   ids: string[],
   names: string[],
@@ -75,18 +68,23 @@ function inferredSelect(
     .join(", ");
 }
 
-function stageRunner(ctx: TabulateContext, stage: "infer" | "write", total: number): RunOptions {
-  ctx.report(stage, 0, total);
-  return { signal: ctx.signal, onFraction: (f) => ctx.report(stage, Math.round(f * total), total) };
+function forcedSelect(columns: readonly ForcedColumn[]): string {
+  return columns.map((c) => `${forcedExpr(c.id, c.field, c.from)} AS ${ident(c.field.name)}`).join(", ");
 }
 
-async function forcedWrite(
+function stage(ctx: TabulateContext, name: "infer" | "write", total: number): RunOptions {
+  ctx.report(name, 0, total);
+  return { signal: ctx.signal, onFraction: (f) => ctx.report(name, Math.round(f * total), total) };
+}
+
+/** Runs a cast to a given schema; a value that does not fit turns into `cast_failed` with its details. */
+async function castOrDiagnose(
   connection: DuckDBConnection,
   schema: TableSchema,
   columns: ForcedColumn[],
-  write: () => Promise<{ rows: number; warnings: string[] }>,
   diagnoseFrom: string,
   run: RunOptions,
+  write: () => Promise<{ rows: number; warnings: string[] }>,
 ): Promise<Tabulated> {
   try {
     const { rows, warnings } = await write();
@@ -97,64 +95,34 @@ async function forcedWrite(
   }
 }
 
-async function tabulateCsv(
+async function castCsv(
   connection: DuckDBConnection,
-  input: Extract<PreparedInput, { kind: "csv" }>,
+  input: CsvInput,
+  schema: TableSchema,
+  target: string,
   ctx: TabulateContext,
-): Promise<Tabulated> {
+) {
   const { table } = input;
-  const total = input.source.bytes;
-  const scanContext = { missingValues: ctx.missingValues, encoding: input.encoding, padded: input.padded };
-  const names = namesOf(table.titles, table.header);
-  if (ctx.schema) {
-    const order = matchColumns(ctx.schema, table.titles, table.header);
-    const columns = ctx.schema.fields.map((field, k) => ({
-      id: table.columnIds[order[k] as number] as string,
-      field,
-      from: "VARCHAR",
-    }));
-    const select = columns.map((c) => `${forcedExpr(c.id, c.field)} AS ${ident(c.field.name)}`).join(", ");
-    const run = stageRunner(ctx, "write", total);
-    const diagnoseFrom = readCsv(table, { missingValues: ctx.missingValues, ignoreErrors: true });
-    return forcedWrite(
-      connection,
-      ctx.schema,
-      columns,
-      async () => {
-        const scan = await scanCsv(
-          connection,
-          table,
-          (from) => copyToParquet(`SELECT ${select} FROM ${from}`, ctx.target),
-          copiedRows,
-          { ...scanContext, ...run },
-        );
-        return { rows: copiedRows(scan.result), warnings: scan.warnings };
-      },
-      diagnoseFrom,
-      run,
-    );
-  }
-  const inferRun = stageRunner(ctx, "infer", total);
-  const sample = await sampleCsv(connection, table, ctx.missingValues, inferRun);
-  const plan = planChecks(table.columnIds, names, sample);
-  const check = await checkCsv(connection, table, plan, { ...scanContext, ...inferRun });
-  ctx.report("infer", total, total, check.rows);
-  const rows = await writeCsv(
-    connection,
-    table,
-    names,
-    check.candidates,
-    { ...ctx, mode: check.mode },
-    total,
-  );
-  const fields = table.columnIds.map((_, j) =>
-    fieldOf(names[j] as string, table.titles[j], check.candidates[j]),
-  );
-  return {
-    rows,
-    schema: { fields, missingValues: ctx.missingValues },
-    warnings: [...plan.warnings, ...check.warnings],
+  const order = matchColumns(schema, table.titles, table.header);
+  const columns = schema.fields.map((field, k) => ({
+    id: table.columnIds[order[k] as number] as string,
+    field,
+    from: "VARCHAR",
+  }));
+  const select = forcedSelect(columns);
+  const run = stage(ctx, "write", input.source.bytes);
+  const scanContext = {
+    missingValues: ctx.missingValues,
+    encoding: input.encoding,
+    padded: input.padded,
+    ...run,
   };
+  const diagnoseFrom = readCsv(table, { missingValues: ctx.missingValues, ignoreErrors: true });
+  return castOrDiagnose(connection, schema, columns, diagnoseFrom, run, async () => {
+    const statement = (from: string) => copyToParquet(`SELECT ${select} FROM ${from}`, target);
+    const scan = await scanCsv(connection, table, statement, copiedRows, scanContext);
+    return { rows: copiedRows(scan.result), warnings: scan.warnings };
+  });
 }
 
 /** The write scan with native reader types; if the reader balks at a value the check passed, SQL casts instead. */
@@ -163,24 +131,22 @@ async function writeCsv(
   table: CsvTable,
   names: string[],
   candidates: (Candidate | undefined)[],
-  ctx: TabulateContext & { mode: { nullPadding: boolean; parallel: boolean } },
-  total: number,
+  mode: CsvReadMode,
+  target: string,
+  ctx: TabulateContext & { total: number },
 ): Promise<number> {
-  const run = stageRunner(ctx, "write", total);
-  const write = async (native: boolean) => {
+  const run = stage(ctx, "write", ctx.total);
+  const write = (native: boolean) => {
     const types = new Map<string, string>();
-    if (native) {
-      table.columnIds.forEach((id, j) => {
-        const c = candidates[j];
-        const type = c && nativeType(c);
-        if (type) types.set(id, type);
-      });
+    for (const [j, id] of table.columnIds.entries()) {
+      const type = native && candidates[j] ? nativeType(candidates[j]) : undefined;
+      if (type) types.set(id, type);
     }
-    const from = readCsv(table, { types, missingValues: ctx.missingValues, ...ctx.mode });
+    const from = readCsv(table, { types, missingValues: ctx.missingValues, ...mode });
     return writeParquet(
       connection,
       `SELECT ${inferredSelect(table.columnIds, names, candidates, native)} FROM ${from}`,
-      ctx.target,
+      target,
       run,
     );
   };
@@ -194,109 +160,134 @@ async function writeCsv(
   }
 }
 
+async function tabulateCsv(
+  connection: DuckDBConnection,
+  input: CsvInput,
+  ctx: TabulateContext,
+): Promise<Tabulated> {
+  if (ctx.schema && ctx.target) return castCsv(connection, input, ctx.schema, ctx.target, ctx);
+  const { table } = input;
+  const total = input.source.bytes;
+  const names = table.header ? fieldNames(table.titles) : table.titles.map((_, i) => `column_${i + 1}`);
+  const run = stage(ctx, "infer", total);
+  const sample = await sampleCsv(connection, table, ctx.missingValues, run);
+  const plan = planChecks(table.columnIds, names, sample);
+  const scanContext = {
+    missingValues: ctx.missingValues,
+    encoding: input.encoding,
+    padded: input.padded,
+    ...run,
+  };
+  const check = await checkCsv(connection, table, plan, scanContext);
+  ctx.report("infer", total, total, check.rows);
+  const fields = table.columnIds.map((_, j) =>
+    fieldOf(names[j] as string, table.titles[j], check.candidates[j]),
+  );
+  const inferred = {
+    schema: { fields, missingValues: ctx.missingValues },
+    warnings: [...plan.warnings, ...check.warnings],
+  };
+  if (!ctx.target) return { rows: check.rows, ...inferred };
+  const rows = await writeCsv(connection, table, names, check.candidates, check.mode, ctx.target, {
+    ...ctx,
+    total,
+  });
+  return { rows, ...inferred };
+}
+
 async function tabulateJson(
   connection: DuckDBConnection,
-  input: Extract<PreparedInput, { kind: "json" }>,
+  input: JsonInput,
   ctx: TabulateContext,
 ): Promise<Tabulated> {
   const total = input.source.bytes;
-  const inferRun = stageRunner(ctx, "infer", total);
+  const inferRun = stage(ctx, "infer", total);
   const table = await openJson(connection, input.path, input.format, inferRun);
   const relation = jsonRelation(table, ctx.missingValues);
-  const names = fieldNames(table.keys);
-  if (ctx.schema) {
-    const order = matchColumns(ctx.schema, table.keys, true);
-    const columns = ctx.schema.fields.map((field, k) => ({
+  const write = async (select: string, target: string) => {
+    const run = stage(ctx, "write", total);
+    return copiedRows(
+      await runJsonStatement(connection, copyToParquet(`SELECT ${select} FROM ${relation}`, target), run),
+    );
+  };
+  if (ctx.schema && ctx.target) {
+    const { schema, target } = ctx;
+    const order = matchColumns(schema, table.keys, true);
+    const columns = schema.fields.map((field, k) => ({
       id: table.keys[order[k] as number] as string,
       field,
       from: "VARCHAR",
     }));
-    const select = columns.map((c) => `${forcedExpr(c.id, c.field)} AS ${ident(c.field.name)}`).join(", ");
-    const run = stageRunner(ctx, "write", total);
-    return forcedWrite(
-      connection,
-      ctx.schema,
-      columns,
-      async () => ({
-        rows: copiedRows(
-          await runJsonStatement(
-            connection,
-            copyToParquet(`SELECT ${select} FROM ${relation}`, ctx.target),
-            run,
-          ),
-        ),
-        warnings: [],
-      }),
-      relation,
-      run,
-    );
+    return castOrDiagnose(connection, schema, columns, relation, inferRun, async () => ({
+      rows: await write(forcedSelect(columns), target),
+      warnings: [],
+    }));
   }
+  const names = fieldNames(table.keys);
   const sample = await runJsonStatement(
     connection,
     `SELECT * FROM ${relation} LIMIT ${SAMPLE_ROWS}`,
     inferRun,
   );
-  const plan: CheckPlan = planChecks(
+  const plan = planChecks(
     table.keys,
     names,
     sample.map((row) => table.keys.map((k) => (row[k] ?? null) as string | null)),
   );
   const [row] = await runJsonStatement(connection, checkSql(relation, plan), inferRun);
-  const check: CheckOutcome = pickCandidates(row ?? {}, plan);
+  const check = pickCandidates(row ?? {}, plan);
   ctx.report("infer", total, total, check.rows);
-  const select = inferredSelect(table.keys, names, check.candidates, false);
-  const run = stageRunner(ctx, "write", total);
-  const rows = copiedRows(
-    await runJsonStatement(connection, copyToParquet(`SELECT ${select} FROM ${relation}`, ctx.target), run),
-  );
   const fields = table.keys.map((key, j) => fieldOf(names[j] as string, key, check.candidates[j]));
-  return { rows, schema: { fields, missingValues: ctx.missingValues }, warnings: plan.warnings };
+  const inferred = { schema: { fields, missingValues: ctx.missingValues }, warnings: plan.warnings };
+  if (!ctx.target) return { rows: check.rows, ...inferred };
+  return {
+    rows: await write(inferredSelect(table.keys, names, check.candidates, false), ctx.target),
+    ...inferred,
+  };
 }
 
 async function tabulateParquet(
   connection: DuckDBConnection,
-  input: Extract<PreparedInput, { kind: "parquet" }>,
+  input: ParquetInput,
   ctx: TabulateContext,
 ): Promise<Tabulated> {
-  const total = input.source.bytes;
-  const run = stageRunner(ctx, "write", total);
+  const run = stage(ctx, ctx.target ? "write" : "infer", input.source.bytes);
   const columns = await describeParquet(connection, input.path, run);
   const from = readParquet(input.path);
   const titles = columns.map((c) => c.name);
-  if (ctx.schema) {
-    const order = matchColumns(ctx.schema, titles, true);
-    const forced = ctx.schema.fields.map((field, k) => {
+  if (ctx.schema && ctx.target) {
+    const { schema, target } = ctx;
+    const order = matchColumns(schema, titles, true);
+    const forced = schema.fields.map((field, k) => {
       const column = columns[order[k] as number] as { name: string; type: string };
       return { id: column.name, field, from: column.type };
     });
-    const select = forced
-      .map((c) => `${forcedExpr(c.id, c.field, c.from)} AS ${ident(c.field.name)}`)
-      .join(", ");
-    return forcedWrite(
-      connection,
-      ctx.schema,
-      forced,
-      async () => ({
-        rows: await writeParquet(connection, `SELECT ${select} FROM ${from}`, ctx.target, run),
-        warnings: [],
-      }),
-      from,
-      run,
-    );
+    return castOrDiagnose(connection, schema, forced, from, run, async () => ({
+      rows: await writeParquet(connection, `SELECT ${forcedSelect(forced)} FROM ${from}`, target, run),
+      warnings: [],
+    }));
   }
   const names = fieldNames(titles);
   const mapped = columns.map(parquetField);
-  const select = mapped.map((m, j) => `${m.expr} AS ${ident(names[j] as string)}`).join(", ");
-  const rows = await writeParquet(connection, `SELECT ${select} FROM ${from}`, ctx.target, run);
   const fields = mapped.map((m, j): TableSchemaField => {
     const field: TableSchemaField = { name: names[j] as string, type: m.type, title: titles[j] as string };
     if (m.parse) field["mekong:parse"] = m.parse;
     return field;
   });
-  return { rows, schema: { fields, missingValues: ctx.missingValues }, warnings: [] };
+  const schema = { fields, missingValues: ctx.missingValues };
+  if (!ctx.target) {
+    const [count] = await runStatement(connection, `SELECT count(*)::BIGINT AS n FROM ${from}`, run);
+    return { rows: Number(count?.n ?? 0), schema, warnings: [] };
+  }
+  const select = mapped.map((m, j) => `${m.expr} AS ${ident(names[j] as string)}`).join(", ");
+  return {
+    rows: await writeParquet(connection, `SELECT ${select} FROM ${from}`, ctx.target, run),
+    schema,
+    warnings: [],
+  };
 }
 
-/** Infers (or applies `ctx.schema`) and writes `ctx.target`; on one connection. */
+/** Infers (or applies `ctx.schema`) and, given `ctx.target`, writes it; on one connection. */
 export function tabulate(
   connection: DuckDBConnection,
   input: PreparedInput,

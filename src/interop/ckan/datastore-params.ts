@@ -45,7 +45,8 @@ function parseSort(clause: string, columns: ReadonlySet<string>) {
 function readFilters(data: DataDict, columns: ReadonlySet<string>): Record<string, FilterValue[]> {
   const raw = readJson(data, "filters");
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== "object" || Array.isArray(raw)) throw validationError({ filters: ["Not a JSON object"] });
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw validationError({ filters: ["Not a JSON object"] });
   const filters: Record<string, FilterValue[]> = {};
   for (const [field, value] of Object.entries(raw)) {
     if (!columns.has(field)) throw invalid("filters", field);

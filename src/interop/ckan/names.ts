@@ -16,12 +16,13 @@ const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 export const CKAN_NAME_SEPARATOR = "__";
 
 /** The formats each version can be downloaded in, in the order resources are listed. */
-export const DOWNLOAD_FORMATS = ["csv", "json", "xlsx", "parquet"] as const;
+export const DOWNLOAD_FORMATS = ["csv", "json", "ndjson", "xlsx", "parquet"] as const;
 export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
 
 export const MEDIA_TYPES: Record<DownloadFormat, string> = {
   csv: "text/csv",
   json: "application/json",
+  ndjson: "application/x-ndjson",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   parquet: "application/vnd.apache.parquet",
 };

@@ -9,7 +9,7 @@ import { AppError } from "../../errors.ts";
 import { listMembers, listOrganizations } from "../../orgs/service.ts";
 import { type ActionContext, organizationOf } from "./action.ts";
 import { notFound, validationError } from "./errors.ts";
-import { ckanTimestamp, type CkanDict, type OrgRow } from "./package-dict.ts";
+import { type CkanDict, ckanTimestamp, type OrgRow } from "./package-dict.ts";
 import { packagesOf } from "./packages.ts";
 import { type DataDict, readBool, readInt, readList, readString, requireString } from "./params.ts";
 
@@ -42,7 +42,7 @@ async function datasetCounts(c: ActionContext): Promise<Map<string, number>> {
     includeFacets: true,
     facetLimit: 100_000,
   });
-  return new Map(result.facets.org.map((f) => [f.value, f.count]));
+  return new Map((result.facets.org ?? []).map((f) => [f.value, f.count]));
 }
 
 function extrasOf(org: OrgRow): { key: string; value: string }[] {
@@ -124,7 +124,8 @@ export async function organizationList(c: ActionContext, data: DataDict): Promis
   let orgs = await allOrganizations(c, readString(data, "q") || undefined);
   if (only) orgs = orgs.filter((o) => only.includes(o.name));
 
-  const wantCounts = sort.key === "package_count" || (allFields && readBool(data, "include_dataset_count", true));
+  const wantCounts =
+    sort.key === "package_count" || (allFields && readBool(data, "include_dataset_count", true));
   const counts = wantCounts ? await datasetCounts(c) : new Map<string, number>();
   const value = (o: OrgRow) => (sort.key === "package_count" ? (counts.get(o.name) ?? 0) : o[sort.key]);
   orgs.sort((a, b) => {
@@ -142,7 +143,9 @@ export async function organizationList(c: ActionContext, data: DataDict): Promis
     groups: readBool(data, "include_groups", false),
   };
   return Promise.all(
-    page.map((o) => organizationDict(c, o, { ...opts, packageCount: wantCounts ? (counts.get(o.name) ?? 0) : undefined })),
+    page.map((o) =>
+      organizationDict(c, o, { ...opts, packageCount: wantCounts ? (counts.get(o.name) ?? 0) : undefined }),
+    ),
   );
 }
 

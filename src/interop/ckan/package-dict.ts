@@ -44,7 +44,13 @@ export function embeddedOrganization(org: OrgRow): CkanDict {
 }
 
 export function tagDict(keyword: string): CkanDict {
-  return { display_name: keyword, id: nameUuid(`tag:${keyword}`), name: keyword, state: "active", vocabulary_id: null };
+  return {
+    display_name: keyword,
+    id: nameUuid(`tag:${keyword}`),
+    name: keyword,
+    state: "active",
+    vocabulary_id: null,
+  };
 }
 
 function licenceFields(id: string | null | undefined): CkanDict {
@@ -61,7 +67,8 @@ function licenceFields(id: string | null | undefined): CkanDict {
 /** Mekong metadata with no CKAN core field, as `extras` (lists as JSON text, as ckanext-dcat writes them). */
 export function extrasOf(dataset: Dataset): { key: string; value: string }[] {
   const m = dataset.metadata;
-  const list = (values: string[] | undefined) => (values && values.length > 0 ? JSON.stringify(values) : undefined);
+  const list = (values: string[] | undefined) =>
+    values && values.length > 0 ? JSON.stringify(values) : undefined;
   const pairs: [string, string | null | undefined][] = [
     ["mekong_id", `${dataset.org}/${dataset.name}`],
     ["mekong_visibility", dataset.visibility],
@@ -91,7 +98,11 @@ export function extrasOf(dataset: Dataset): { key: string; value: string }[] {
 }
 
 /** One resource per download format of the current version; none before the first upload. */
-export function resourceDicts(dataset: Dataset, version: VersionRow | undefined, siteUrl: string): CkanDict[] {
+export function resourceDicts(
+  dataset: Dataset,
+  version: VersionRow | undefined,
+  siteUrl: string,
+): CkanDict[] {
   if (!version) return [];
   return DOWNLOAD_FORMATS.map((format, position) => {
     const exact = format === "parquet"; // the stored file itself: its hash and size are known

@@ -3,6 +3,7 @@
  * (uuid, `org__name`, or Mekong's `org/name`), checking the caller may read it, and answering its package.
  */
 import { and, eq, isNull } from "drizzle-orm";
+import { ANONYMOUS } from "../../auth/actor.ts";
 import { type Actor, can } from "../../auth/permissions.ts";
 import type { Dataset } from "../../catalog/schemas.ts";
 import { getDataset, type LoadedDataset, listDatasets, toDataset } from "../../catalog/service.ts";
@@ -10,10 +11,16 @@ import { getVersion, type VersionRow } from "../../catalog/versions.ts";
 import type { Queryable } from "../../db/client.ts";
 import { datasets, organizations } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
-import { ANONYMOUS } from "../../auth/actor.ts";
 import { type ActionContext, organizationOf } from "./action.ts";
 import { notAuthorized, notFound, validationError } from "./errors.ts";
-import { ckanName, type DatasetRef, isUuid, parseCkanName, parseMekongName, parseResourceId } from "./names.ts";
+import {
+  ckanName,
+  type DatasetRef,
+  isUuid,
+  parseCkanName,
+  parseMekongName,
+  parseResourceId,
+} from "./names.ts";
 import { type CkanDict, packageDict } from "./package-dict.ts";
 import { type DataDict, readInt, requireString } from "./params.ts";
 

@@ -22,11 +22,7 @@ export function readBool(data: DataDict, key: string, fallback: boolean): boolea
 }
 
 /** A whole number; with `natural`, not negative. Undefined when absent or empty. */
-export function readInt(
-  data: DataDict,
-  key: string,
-  opts: { natural?: boolean } = {},
-): number | undefined {
+export function readInt(data: DataDict, key: string, opts: { natural?: boolean } = {}): number | undefined {
   const value = data[key];
   if (value === undefined || value === null || value === "") return undefined;
   const n = typeof value === "number" ? value : /^\s*[+-]?\d+\s*$/.test(String(value)) ? Number(value) : NaN;

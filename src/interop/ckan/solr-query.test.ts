@@ -33,9 +33,9 @@ describe("parseSolrQuery", () => {
       expected,
     );
     expect(parseSolrQuery("organization:(a-org OR b-org OR c-org)").clauses).toEqual(expected);
-    expect(parseSolrQuery("(organization:a-org OR organization:b-org || organization:c-org)").clauses).toEqual(
-      expected,
-    );
+    expect(
+      parseSolrQuery("(organization:a-org OR organization:b-org || organization:c-org)").clauses,
+    ).toEqual(expected);
   });
 
   it("reads negation by - and NOT", () => {
@@ -47,7 +47,12 @@ describe("parseSolrQuery", () => {
 
   it("reads ranges with open ends, and ignores *:*", () => {
     expect(parseSolrQuery("*:* metadata_modified:[2024-05-01T10:00:00.123456Z TO *]").clauses).toEqual([
-      { field: "metadata_modified", values: [], range: { from: "2024-05-01T10:00:00.123456Z" }, negate: false },
+      {
+        field: "metadata_modified",
+        values: [],
+        range: { from: "2024-05-01T10:00:00.123456Z" },
+        negate: false,
+      },
     ]);
     expect(parseSolrQuery("metadata_modified:[* TO NOW]").clauses[0]?.range).toEqual({ to: "NOW" });
   });

@@ -18,7 +18,7 @@ export async function tagList(c: ActionContext, data: DataDict): Promise<unknown
     includeFacets: true,
     facetLimit: ALL_KEYWORDS,
   });
-  const names = result.facets.keyword
+  const names = (result.facets.keyword ?? [])
     .map((f) => f.value)
     .filter((name) => !query || name.toLocaleLowerCase("vi").includes(query))
     .sort();

@@ -44,9 +44,12 @@ export function describeCatalog(g: DocumentGraph, iris: ExportIris, facts: Catal
     .add(node, dcat("themeTaxonomy"), dataThemeScheme(g))
     .add(node, dct("issued"), facts.issued ? dateTime(facts.issued) : undefined)
     .add(node, dct("modified"), facts.modified ? dateTime(facts.modified) : undefined)
-    .type(homepage, foaf("Document"))
-    .type(publisher, foaf("Agent"))
-    .add(publisher, foaf("name"), text(`Mekong — ${facts.host}`, "vi"));
+    .aside(() =>
+      g
+        .type(homepage, foaf("Document"))
+        .type(publisher, foaf("Agent"))
+        .add(publisher, foaf("name"), text(`Mekong — ${facts.host}`, "vi")),
+    );
   return node;
 }
 

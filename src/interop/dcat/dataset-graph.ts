@@ -109,8 +109,14 @@ export function describeDataset(g: DocumentGraph, iris: ExportIris, d: ExportedD
   if (!d.version) return { dataset: node };
   const version = plain(String(d.version.n));
   g.add(node, owl("versionInfo"), version).add(node, dcat("version"), version);
-  for (const format of DOWNLOAD_FORMATS) g.add(node, dcat("distribution"), distribution(c, format));
-  return { dataset: node, dataService: dataService(c) };
+  for (const format of DOWNLOAD_FORMATS) {
+    g.add(
+      node,
+      dcat("distribution"),
+      g.aside(() => distribution(c, format)),
+    );
+  }
+  return { dataset: node, dataService: g.aside(() => dataService(c)) };
 }
 
 /** The dataset's own contact point, or else its organization's address. */
@@ -121,31 +127,37 @@ function describeContact(g: DocumentGraph, iris: ExportIris, d: ExportedDataset)
     : d.org.email || d.org.website
       ? { name: d.org.title, email: d.org.email ?? undefined, url: d.org.website ?? undefined }
       : undefined;
-  return contact ? contactPoint(g, iris.contactPoint(d.org.name, d.name), contact) : undefined;
+  return contact ? g.aside(() => contactPoint(g, iris.contactPoint(d.org.name, d.name), contact)) : undefined;
 }
 
 function temporal(g: DocumentGraph, iris: ExportIris, d: ExportedDataset) {
   const t = d.metadata.temporal;
   if (!t || (!t.start && !t.end)) return undefined;
   const node = iri(iris.temporal(d.org.name, d.name));
-  g.type(node, dct("PeriodOfTime"))
-    .add(node, dcat("startDate"), t.start ? date(t.start) : undefined)
-    .add(node, dcat("endDate"), t.end ? date(t.end) : undefined);
+  g.aside(() =>
+    g
+      .type(node, dct("PeriodOfTime"))
+      .add(node, dcat("startDate"), t.start ? date(t.start) : undefined)
+      .add(node, dcat("endDate"), t.end ? date(t.end) : undefined),
+  );
   return node;
 }
 
 function landingPage(g: DocumentGraph, iris: ExportIris, d: ExportedDataset) {
   const node = webIri(d.metadata.landingPage) ?? iri(iris.portalPage(d.org.name, d.name));
-  g.type(node, foaf("Document"));
+  g.aside(() => g.type(node, foaf("Document")));
   return node;
 }
 
 /** The current version's Table Schema, as the standard the dataset and its distributions conform to. */
 function tableSchema(g: DocumentGraph, iris: ExportIris, d: ExportedDataset) {
   const node = iri(iris.tableSchema(d.org.name, d.name));
-  g.type(node, dct("Standard"))
-    .add(node, dct("title"), plain(`Table Schema: ${d.org.name}/${d.name}`))
-    .add(node, dct("conformsTo"), iri("https://specs.frictionlessdata.io/table-schema/"));
+  g.aside(() =>
+    g
+      .type(node, dct("Standard"))
+      .add(node, dct("title"), plain(`Table Schema: ${d.org.name}/${d.name}`))
+      .add(node, dct("conformsTo"), iri("https://specs.frictionlessdata.io/table-schema/")),
+  );
   return node;
 }
 
@@ -174,12 +186,20 @@ function distribution(c: Context, format: DownloadFormat): NamedNode {
   if (format.ext === "parquet") {
     // The Parquet file is the version itself: its size and SHA-256 are known exactly (and signed).
     const checksum = iri(iris.checksum(d.org.name, d.name, format.ext));
-    g.add(node, dcat("byteSize"), nonNegativeInteger(version.bytes))
-      .add(node, spdx("checksum"), checksum)
-      .type(checksum, spdx("Checksum"))
-      .add(checksum, spdx("algorithm"), spdx("checksumAlgorithm_sha256"))
-      .add(checksum, spdx("checksumValue"), hexBinary(version.sha256));
+    g.add(node, dcat("byteSize"), nonNegativeInteger(version.bytes)).add(node, spdx("checksum"), checksum);
+    g.aside(() =>
+      g
+        .type(checksum, spdx("Checksum"))
+        .add(checksum, spdx("algorithm"), sha256Algorithm(g))
+        .add(checksum, spdx("checksumValue"), hexBinary(version.sha256)),
+    );
   }
+  return node;
+}
+
+function sha256Algorithm(g: DocumentGraph) {
+  const node = spdx("checksumAlgorithm_sha256");
+  g.once(node.value, () => g.type(node, spdx("ChecksumAlgorithm")));
   return node;
 }
 
@@ -188,10 +208,10 @@ function dataService(c: Context): NamedNode {
   const m = d.metadata;
   const node = iri(iris.dataService(d.org.name, d.name));
   const description = iri(iris.openApi(d.org.name, d.name));
-  g.type(description, dct("Standard")).add(
-    description,
-    dct("title"),
-    plain(`OpenAPI: ${d.org.name}/${d.name}`),
+  g.aside(() =>
+    g
+      .type(description, dct("Standard"))
+      .add(description, dct("title"), plain(`OpenAPI: ${d.org.name}/${d.name}`)),
   );
   g.type(node, dcat("DataService"))
     .add(node, dct("title"), text(`API dòng dữ liệu: ${d.title}`, "vi"))

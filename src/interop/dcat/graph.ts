@@ -36,6 +36,8 @@ export const nonNegativeInteger = (n: number) => literal(String(n), xsd("nonNega
 
 export class DocumentGraph {
   private pending: Quad[] = [];
+  /** Descriptions of other nodes met while describing one, kept apart so each node reads as one block. */
+  private asides: Quad[][] = [];
   private readonly described = new Set<string>();
 
   add(subject: Subject, predicate: NamedNode, object: Value | undefined | null): this {
@@ -50,22 +52,39 @@ export class DocumentGraph {
   }
 
   /**
-   * Runs `describe` the first time `node` is met in this document only, so a publisher shared by a
-   * thousand datasets is written once. Memory grows with the number of distinct shared nodes
+   * Describes another node than the one being written: its statements are handed out after the
+   * current ones, in the order the asides began.
+   */
+  aside<T>(describe: () => T): T {
+    const outer = this.pending;
+    const slot: Quad[] = [];
+    this.asides.push(slot);
+    this.pending = slot;
+    try {
+      return describe();
+    } finally {
+      this.pending = outer;
+    }
+  }
+
+  /**
+   * Describes `node` (as an aside) the first time it is met in this document only, so a publisher shared
+   * by a thousand datasets is written once. Memory grows with the number of distinct shared nodes
    * (organizations, vocabulary terms), never with the number of datasets.
    */
   once(node: string, describe: () => void): this {
     if (!this.described.has(node)) {
       this.described.add(node);
-      describe();
+      this.aside(describe);
     }
     return this;
   }
 
   /** The statements added since the last call. */
   take(): Quad[] {
-    const out = this.pending;
+    const out = [...this.pending, ...this.asides.flat()];
     this.pending = [];
+    this.asides = [];
     return out;
   }
 }

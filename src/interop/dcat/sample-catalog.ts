@@ -2,9 +2,10 @@
  * For tests: the demo content (`seedDemo`) plus realistic datasets of its organizations, with data and
  * with catalog metadata set the way a publisher sets it (PATCH), and datasets the export must leave out.
  */
-import { seedDemo } from "../../demo/seed.ts";
+
 import { makeDatasetWithRows } from "../../../test/helpers/datasets.ts";
 import type { TestApp } from "../../../test/helpers/test-app.ts";
+import { seedDemo } from "../../demo/seed.ts";
 
 export interface SampleCatalog {
   /** `org/name` of the open datasets the export must contain. */
@@ -18,7 +19,12 @@ export async function buildSampleCatalog(t: TestApp): Promise<SampleCatalog> {
   const credentials = await seedDemo(t.ctx);
   const adminHeaders = { cookie: await t.login(credentials.email, credentials.password) };
   const patch = async (id: string, payload: object) => {
-    const res = await t.app.inject({ method: "PATCH", url: `/api/v1/datasets/${id}`, headers: adminHeaders, payload });
+    const res = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/datasets/${id}`,
+      headers: adminHeaders,
+      payload,
+    });
     if (res.statusCode !== 200) throw new Error(`PATCH ${id}: ${res.statusCode} ${res.body}`);
   };
 
@@ -34,9 +40,11 @@ export async function buildSampleCatalog(t: TestApp): Promise<SampleCatalog> {
     ],
   });
   await patch("bo-cong-thuong/gia-ban-le-xang-dau", {
-    description: "Giá bán lẻ các mặt hàng xăng dầu phổ biến sau mỗi kỳ điều hành của liên Bộ Công Thương – Tài chính.",
+    description:
+      "Giá bán lẻ các mặt hàng xăng dầu phổ biến sau mỗi kỳ điều hành của liên Bộ Công Thương – Tài chính.",
     titleEn: "Retail fuel prices",
-    descriptionEn: "Retail prices of common fuels after each price-setting period of the Ministries of Industry and Trade and of Finance.",
+    descriptionEn:
+      "Retail prices of common fuels after each price-setting period of the Ministries of Industry and Trade and of Finance.",
     keywords: ["xăng dầu", "giá cả", "năng lượng"],
     themes: ["vn:energy", "ECON"],
     contactPoint: {
@@ -84,8 +92,18 @@ export async function buildSampleCatalog(t: TestApp): Promise<SampleCatalog> {
     title: "Danh mục thủ tục hành chính cấp thành phố",
     columns: { ma_thu_tuc: "VARCHAR", ten_thu_tuc: "VARCHAR", linh_vuc: "VARCHAR", truc_tuyen: "BOOLEAN" },
     rows: [
-      { ma_thu_tuc: "1.001234", ten_thu_tuc: "Cấp giấy phép xây dựng", linh_vuc: "Xây dựng", truc_tuyen: true },
-      { ma_thu_tuc: "1.004567", ten_thu_tuc: "Đăng ký hộ kinh doanh", linh_vuc: "Kinh doanh", truc_tuyen: true },
+      {
+        ma_thu_tuc: "1.001234",
+        ten_thu_tuc: "Cấp giấy phép xây dựng",
+        linh_vuc: "Xây dựng",
+        truc_tuyen: true,
+      },
+      {
+        ma_thu_tuc: "1.004567",
+        ten_thu_tuc: "Đăng ký hộ kinh doanh",
+        linh_vuc: "Kinh doanh",
+        truc_tuyen: true,
+      },
     ],
   });
   await patch("ubnd-tp-ho-chi-minh/thu-tuc-hanh-chinh", {
@@ -110,22 +128,46 @@ export async function buildSampleCatalog(t: TestApp): Promise<SampleCatalog> {
     method: "POST",
     url: "/api/v1/datasets",
     headers: adminHeaders,
-    payload: { org: "tong-cuc-thong-ke", name: "chi-so-gia-tieu-dung", title: "Chỉ số giá tiêu dùng", visibility: "open" },
+    payload: {
+      org: "tong-cuc-thong-ke",
+      name: "ke-hoach-cong-bo-du-lieu",
+      title: "Kế hoạch công bố dữ liệu mở năm 2025",
+      visibility: "open",
+    },
   });
   if (created.statusCode !== 201) throw new Error(`POST dataset: ${created.statusCode} ${created.body}`);
 
   const hiddenSpec = { columns: { x: "BIGINT" as const }, rows: [{ x: 1 }] };
-  await makeDatasetWithRows(t.ctx, { org: "bo-cong-thuong", name: "du-thao-noi-bo", visibility: "private", ...hiddenSpec });
-  await makeDatasetWithRows(t.ctx, { org: "bo-cong-thuong", name: "ban-nhap", visibility: "draft", ...hiddenSpec });
-  await makeDatasetWithRows(t.ctx, { org: "bo-cong-thuong", name: "da-xoa", visibility: "open", ...hiddenSpec });
-  const deleted = await t.app.inject({ method: "DELETE", url: "/api/v1/datasets/bo-cong-thuong/da-xoa", headers: adminHeaders });
+  await makeDatasetWithRows(t.ctx, {
+    org: "bo-cong-thuong",
+    name: "du-thao-noi-bo",
+    visibility: "private",
+    ...hiddenSpec,
+  });
+  await makeDatasetWithRows(t.ctx, {
+    org: "bo-cong-thuong",
+    name: "ban-nhap",
+    visibility: "draft",
+    ...hiddenSpec,
+  });
+  await makeDatasetWithRows(t.ctx, {
+    org: "bo-cong-thuong",
+    name: "da-xoa",
+    visibility: "open",
+    ...hiddenSpec,
+  });
+  const deleted = await t.app.inject({
+    method: "DELETE",
+    url: "/api/v1/datasets/bo-cong-thuong/da-xoa",
+    headers: adminHeaders,
+  });
   if (deleted.statusCode !== 204) throw new Error(`DELETE dataset: ${deleted.statusCode} ${deleted.body}`);
 
   return {
     open: [
       "bo-cong-thuong/gia-ban-le-xang-dau",
       "cong-ty-du-lieu-mekong/chi-so-gia-nha-o",
-      "tong-cuc-thong-ke/chi-so-gia-tieu-dung",
+      "tong-cuc-thong-ke/ke-hoach-cong-bo-du-lieu",
       "tong-cuc-thong-ke/dan-so-trung-binh-theo-tinh",
       "ubnd-tp-ho-chi-minh/thu-tuc-hanh-chinh",
     ],

@@ -145,7 +145,12 @@ function filterParameters(fields: Field[]): JsonSchema[] {
 
 function controlParameters(fields: Field[]): JsonSchema[] {
   const names = fields.map((f) => f.name);
-  const list = (items: JsonSchema) => ({ type: "array", items, minItems: 1, uniqueItems: true });
+  const list = (values: string[]) => ({
+    type: "array",
+    items: values.length > 0 ? { type: "string", enum: values } : { type: "string" },
+    minItems: 1,
+    uniqueItems: true,
+  });
   return [
     {
       name: "fields",
@@ -153,7 +158,7 @@ function controlParameters(fields: Field[]): JsonSchema[] {
       description: "The columns to answer, comma-separated (all by default).",
       style: "form",
       explode: false,
-      schema: list({ type: "string", enum: names }),
+      schema: list(names),
     },
     {
       name: "q",
@@ -167,7 +172,7 @@ function controlParameters(fields: Field[]): JsonSchema[] {
       description: "Columns to order by, comma-separated; `-column` orders descending.",
       style: "form",
       explode: false,
-      schema: list({ type: "string", enum: names.flatMap((n) => [n, `-${n}`]) }),
+      schema: list(names.flatMap((n) => [n, `-${n}`])),
     },
     { name: "limit", in: "query", description: "Rows per page.", schema: { type: "integer", minimum: 1 } },
     { name: "offset", in: "query", description: "Rows to skip.", schema: { type: "integer", minimum: 0 } },
