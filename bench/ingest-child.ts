@@ -37,7 +37,14 @@ try {
   const ds = await getDataset(ctx.db, org, name);
 
   // What the process holds before the ingest starts: Node, the embedded catalog (PGlite) and DuckDB.
+  // Opening a fresh catalog (initdb and migrations in PGlite) is the process's high-water mark so far.
   const beforeIngestPeakRssBytes = process.resourceUsage().maxRSS * 1024;
+  const rssAtIngestStartBytes = process.memoryUsage.rss();
+  // DuckDB works on its own threads, so the event loop is free to sample the resident set meanwhile.
+  let peakRssDuringIngestBytes = rssAtIngestStartBytes;
+  const sampler = setInterval(() => {
+    peakRssDuringIngestBytes = Math.max(peakRssDuringIngestBytes, process.memoryUsage.rss());
+  }, 25);
   const started = performance.now();
   const version = await ingestUpload(ctx, {
     ds,
@@ -47,6 +54,7 @@ try {
     userId: null,
   });
   const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
   const { tableSchema } = await getVersion(ctx.db, await getDataset(ctx.db, org, name));
   console.log(
     `RESULT ${JSON.stringify({
@@ -60,6 +68,8 @@ try {
       // resourceUsage().maxRSS is in kilobytes.
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       beforeIngestPeakRssBytes,
+      rssAtIngestStartBytes,
+      peakRssDuringIngestBytes,
     })}`,
   );
 } finally {

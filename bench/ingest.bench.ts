@@ -66,6 +66,8 @@ async function main() {
       rowsPerSecond: Math.round(rows / m.seconds),
       peakRssMiB: mib(m.peakRssBytes),
       peakRssBeforeIngestMiB: mib(m.beforeIngestPeakRssBytes),
+      rssAtIngestStartMiB: mib(m.rssAtIngestStartBytes),
+      peakRssDuringIngestMiB: mib(m.peakRssDuringIngestBytes),
       parquetMiB: mib(m.parquetBytes),
       inferredFields: m.fields,
     };
@@ -107,6 +109,7 @@ async function main() {
       "mekong s": r.mekong.seconds,
       "mekong MB/s": r.mekong.mbPerSecond,
       "mekong peak MiB": r.mekong.peakRssMiB,
+      "mekong RSS during ingest MiB": `${r.mekong.rssAtIngestStartMiB} → ${r.mekong.peakRssDuringIngestMiB}`,
       "COPY s": r.postgres?.copySeconds,
       "COPY MB/s": r.postgres?.mbPerSecond,
       "COPY+idx+analyze s": r.postgres?.readyToQuerySeconds,

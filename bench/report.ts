@@ -21,6 +21,14 @@ const cells = (value: unknown, paths: string[]) =>
     return typeof v === "number" && v >= 10_000 ? v.toLocaleString("en") : String(v ?? "–");
   });
 
+/** Adds `mekong.rssDuringIngest` ("start → peak") to one ingest size's figures. */
+function withRssRange(size: unknown): unknown {
+  const mekong = at(size, "mekong") as Record<string, unknown> | undefined;
+  const [start, peak] = [mekong?.rssAtIngestStartMiB, mekong?.peakRssDuringIngestMiB];
+  const rssDuringIngest = start === undefined ? "–" : `${start} → ${peak}`;
+  return { ...(size as Record<string, unknown>), mekong: { ...mekong, rssDuringIngest } };
+}
+
 const table = (header: string[], rows: string[][]) =>
   [
     `| ${header.join(" | ")} |`,
@@ -51,8 +59,8 @@ if (ingest) {
         "Mekong s",
         "Mekong MB/s",
         "Mekong rows/s",
-        "Mekong peak RSS MiB",
-        "of which before ingest",
+        "Mekong process peak RSS MiB",
+        "RSS at ingest start → peak during ingest MiB",
         "Parquet MiB",
         "COPY s",
         "COPY MB/s",
@@ -62,14 +70,14 @@ if (ingest) {
         "Mekong ÷ COPY",
       ],
       list(ingest, "figures.sizes").map((s) =>
-        cells(s, [
+        cells(withRssRange(s), [
           "rows",
           "csvMiB",
           "mekong.seconds",
           "mekong.mbPerSecond",
           "mekong.rowsPerSecond",
           "mekong.peakRssMiB",
-          "mekong.peakRssBeforeIngestMiB",
+          "mekong.rssDuringIngest",
           "mekong.parquetMiB",
           "postgres.copySeconds",
           "postgres.mbPerSecond",

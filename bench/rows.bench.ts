@@ -143,7 +143,12 @@ async function main() {
   let mekong: RunningServer | undefined;
   let postgres: RunningServer | undefined;
   try {
-    mekong = await startMekong(dir);
+    mekong = await startMekong(dir).catch(async (err) => {
+      // A data directory from an older build may not open with this one (migrations changed): reload it.
+      log(`mekong serve did not start on ${dir} (${String(err).split("\n")[0]}); ingesting afresh`);
+      await ingestInChild(file, dir);
+      return startMekong(dir);
+    });
     postgres = await startProcess(
       [`${ROOT_DIR}/bench/pg-server.ts`],
       { BENCH_PG_TABLE: table },

@@ -11,7 +11,7 @@
  * `--reuse` keeps the filled catalogs (bench/data/search-pglite, database mekong_bench_search) for reruns.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
@@ -424,7 +424,7 @@ async function benchOne(
   const pgUrl = database === "postgres" ? await benchDatabase(opts.reuse) : undefined;
   const reusing =
     opts.reuse &&
-    (pgUrl ? (await countDatasets(pgUrl)) === opts.datasets : existsSync(path.join(dataDir, ".filled")));
+    (pgUrl ? (await countDatasets(pgUrl)) === opts.datasets : filledWith(dataDir) === opts.datasets);
   if (!reusing) rmSync(dataDir, { recursive: true, force: true });
   const ctx = await openContext(
     loadConfig({
@@ -482,6 +482,11 @@ async function benchOne(
     await closeContext(ctx);
   }
 }
+
+const filledWith = (dir: string) => {
+  const marker = path.join(dir, ".filled");
+  return existsSync(marker) ? Number(readFileSync(marker, "utf8")) : 0;
+};
 
 /** A signed-in member of three organizations (so visibility takes the organization branch). */
 async function memberSession(ctx: AppContext, orgs: Org[]): Promise<string> {

@@ -18,6 +18,9 @@ export interface IngestFigures {
   peakRssBytes: number;
   /** Peak RSS once the context was open, before the ingest began. */
   beforeIngestPeakRssBytes: number;
+  /** RSS when the ingest began, and its highest value sampled (every 25 ms) while it ran. */
+  rssAtIngestStartBytes: number;
+  peakRssDuringIngestBytes: number;
   fields: string[];
 }
 

@@ -370,10 +370,13 @@ describe.each(DATABASE_KINDS)("dataset search on %s", (database) => {
           t.ctx.db,
           sql`select org_id::text || is_open::text || term as term, n from dataset_facet_counts where n <> 0 order by 1`,
         );
+        // Per organization and for all of them together (the all-zero id).
         const actual = await execute<{ term: string; n: number }>(
           t.ctx.db,
-          sql`select org_id::text || is_open::text || term as term, count(*)::int as n
-            from dataset_search, unnest(terms) as term group by 1 order by 1`,
+          sql`select org::text || is_open::text || term as term, count(*)::int as n
+            from dataset_search, unnest(terms) as term,
+              unnest(array[org_id, '00000000-0000-0000-0000-000000000000'::uuid]) as org
+            group by 1 order by 1`,
         );
         expect(kept).toEqual(actual);
       };

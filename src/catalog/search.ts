@@ -161,25 +161,27 @@ async function countAndFacets(
   const selected = plan.filters.flatMap((f) => f.terms);
   const orgNames = plan.filters.find((f) => f.facet === "org")?.terms.map((t) => t.slice("org:".length));
 
-  const queries: Promise<FacetRow[]>[] = [];
-  if (fromKept.length > 0 || totalKept) {
-    queries.push(
-      execute<FacetRow>(q, keptFacetQuery(plan.scope, orgNames, fromKept, request.facetLimit, selected)),
-    );
-  }
-  if (fromMatches.length > 0) {
-    queries.push(execute<FacetRow>(q, facetQuery(plan, fromMatches, request.facetLimit, selected)));
-  } else if (!totalKept) {
-    queries.push(
-      execute<{ n: number }>(q, countQuery(plan)).then((r) => [{ facet: "", value: "", n: r[0]?.n ?? 0 }]),
-    );
-  }
-  const rows = (await Promise.all(queries)).flat();
+  const none = Promise.resolve<FacetRow[]>([]);
+  const [keptRows, matchRows] = await Promise.all([
+    fromKept.length > 0 || totalKept
+      ? execute<FacetRow>(q, keptFacetQuery(plan.scope, orgNames, fromKept, request.facetLimit, selected))
+      : none,
+    fromMatches.length > 0
+      ? execute<FacetRow>(q, facetQuery(plan, fromMatches, request.facetLimit, selected))
+      : totalKept
+        ? none
+        : execute<FacetRow>(q, countQuery(plan)),
+  ]);
   const facets = emptyFacets();
   let total = 0;
-  for (const row of rows) {
-    if (row.facet === "") total = Number(row.n);
-    else facets[row.facet as Facet]?.push({ value: row.value, count: Number(row.n) });
+  for (const [rows, totalHere] of [
+    [keptRows, totalKept],
+    [matchRows, !totalKept],
+  ] as const) {
+    for (const row of rows) {
+      if (row.facet !== "") facets[row.facet as Facet]?.push({ value: row.value, count: Number(row.n) });
+      else if (totalHere) total = Number(row.n);
+    }
   }
   if (request.includeFacets) addSelectedValues(facets, plan.filters);
   for (const facet of FACETS) facets[facet].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));

@@ -46,10 +46,13 @@ interface Metric {
 }
 
 function parseMetric(fields: readonly DataField[], text: string): Metric {
-  const path = "/query/metrics";
+  const path = "/querystring/metrics";
   const [fn, name, ...rest] = text.split(":");
   if (!(METRIC_FUNCTIONS as readonly string[]).includes(fn ?? "") || rest.length > 0) {
-    throw invalidParameter(path, `"${text}" is not a metric; use count or one of ${METRIC_FUNCTIONS.join(", ")} as fn:field`);
+    throw invalidParameter(
+      path,
+      `"${text}" is not a metric; use count or one of ${METRIC_FUNCTIONS.join(", ")} as fn:field`,
+    );
   }
   const metric = fn as MetricFunction;
   if (name === undefined) {
@@ -93,13 +96,17 @@ export async function aggregateRows(
   request: AggregateRequest,
 ): Promise<AggregateResult> {
   const source = await openVersion(ctx, dataset, request.version);
-  const groups = parseList(request.groupBy).map((name) => requireField(source.fields, name, "/query/groupBy"));
-  if (groups.length > MAX_GROUP_FIELDS) throw invalidParameter("/query/groupBy", `at most ${MAX_GROUP_FIELDS} fields`);
+  const groups = parseList(request.groupBy).map((name) =>
+    requireField(source.fields, name, "/querystring/groupBy"),
+  );
+  if (groups.length > MAX_GROUP_FIELDS)
+    throw invalidParameter("/querystring/groupBy", `at most ${MAX_GROUP_FIELDS} fields`);
   const metrics = parseList(request.metrics ?? "count").map((m) => parseMetric(source.fields, m));
-  if (metrics.length > MAX_METRICS) throw invalidParameter("/query/metrics", `at most ${MAX_METRICS} metrics`);
+  if (metrics.length > MAX_METRICS)
+    throw invalidParameter("/querystring/metrics", `at most ${MAX_METRICS} metrics`);
   const names = [...groups.map((g) => g.name), ...metrics.map((m) => m.alias)];
   if (new Set(names).size !== names.length) {
-    throw invalidParameter("/query", "groupBy and metrics name the same column twice");
+    throw invalidParameter("/querystring", "groupBy and metrics name the same column twice");
   }
   const selection = parseSelection(source.fields, request.query, AGGREGATE_PARAMETERS);
 
@@ -107,7 +114,10 @@ export async function aggregateRows(
     const descending = term.startsWith("-");
     const name = descending ? term.slice(1) : term;
     if (!names.includes(name)) {
-      throw invalidParameter("/query/sort", `sort by a groupBy field or a metric alias (${names.join(", ")}), not "${name}"`);
+      throw invalidParameter(
+        "/querystring/sort",
+        `sort by a groupBy field or a metric alias (${names.join(", ")}), not "${name}"`,
+      );
     }
     return `${quoteIdentifier(name)} ${descending ? "DESC" : "ASC"} NULLS LAST`;
   });

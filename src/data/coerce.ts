@@ -17,7 +17,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 const INTEGER = /^[+-]?\d{1,19}$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATETIME =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?$/;
 const TRUE = new Set(["true", "1"]);
 const FALSE = new Set(["false", "0"]);
@@ -47,7 +48,9 @@ export function columnType(field: DataField): string {
     case "date":
       return "DATE";
     case "datetime":
-      return (field["mekong:parse"] as { timezone?: boolean } | undefined)?.timezone ? "TIMESTAMPTZ" : "TIMESTAMP";
+      return (field["mekong:parse"] as { timezone?: boolean } | undefined)?.timezone
+        ? "TIMESTAMPTZ"
+        : "TIMESTAMP";
     case "time":
       return "TIME";
     case "string":

@@ -82,7 +82,11 @@ function identityHeaders(source: VersionSource, format: DownloadFormat): Record<
   };
 }
 
-async function wholeParquet(ctx: AppContext, source: VersionSource, request: DownloadRequest): Promise<Download> {
+async function wholeParquet(
+  ctx: AppContext,
+  source: VersionSource,
+  request: DownloadRequest,
+): Promise<Download> {
   const size = source.version.bytes;
   const etag = `"${source.version.sha256}"`;
   const headers = { ...identityHeaders(source, "parquet"), "accept-ranges": "bytes", etag };
@@ -95,7 +99,13 @@ async function wholeParquet(ctx: AppContext, source: VersionSource, request: Dow
   }
   if (!range) {
     const body = await ctx.blobs.get(source.version.blobKey);
-    return { source, status: 200, headers: { ...headers, "content-length": String(size) }, body, whole: true };
+    return {
+      source,
+      status: 200,
+      headers: { ...headers, "content-length": String(size) },
+      body,
+      whole: true,
+    };
   }
   const body = await ctx.blobs.get(source.version.blobKey, range);
   return {
@@ -169,9 +179,14 @@ export async function prepareDownload(
 
   const blobRoot = ctx.blobs.root;
   if (request.format === "xlsx") {
-    const rows = whole ? source.version.rows : await ctx.engine.withConnection((c) => countExact(c, blobRoot, source, selection));
+    const rows = whole
+      ? source.version.rows
+      : await ctx.engine.withConnection((c) => countExact(c, blobRoot, source, selection));
     if (rows > XLSX_MAX_ROWS) {
-      throw new AppError("too_many_rows", `${rows} rows do not fit in one worksheet (at most ${XLSX_MAX_ROWS}); filter them or download CSV`);
+      throw new AppError(
+        "too_many_rows",
+        `${rows} rows do not fit in one worksheet (at most ${XLSX_MAX_ROWS}); filter them or download CSV`,
+      );
     }
   }
 
@@ -185,10 +200,18 @@ export async function prepareDownload(
         blobRoot,
         async () => {
           if (request.format === "xlsx") {
-            await writeXlsxFile(connection, { sql: select, params: b.values }, fields, dataset.row.name, file);
+            await writeXlsxFile(
+              connection,
+              { sql: select, params: b.values },
+              fields,
+              dataset.row.name,
+              file,
+            );
             return;
           }
-          const copy = await connection.prepare(`COPY (${select}) TO ${quoteServerLiteral(file)} (${COPY_OPTIONS[request.format]})`);
+          const copy = await connection.prepare(
+            `COPY (${select}) TO ${quoteServerLiteral(file)} (${COPY_OPTIONS[request.format]})`,
+          );
           try {
             copy.bind(b.values as never);
             await copy.run();
@@ -204,7 +227,10 @@ export async function prepareDownload(
     return {
       source,
       status: 200,
-      headers: { ...identityHeaders(source, request.format), "content-length": String(bytes + (bom ? UTF8_BOM.length : 0)) },
+      headers: {
+        ...identityHeaders(source, request.format),
+        "content-length": String(bytes + (bom ? UTF8_BOM.length : 0)),
+      },
       body: bom ? Readable.from(prefixed(UTF8_BOM, body)) : body,
       whole,
     };

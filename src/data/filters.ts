@@ -51,12 +51,15 @@ function single(value: unknown, path: string): string {
 }
 
 function parseOne(fields: readonly DataField[], key: string, raw: unknown): Filter {
-  const path = `/query/${key}`;
+  const path = `/querystring/${key}`;
   const match = KEY.exec(key);
   const name = match?.[1] ?? key;
   const op = match?.[2] ?? "eq";
   if (!(FILTER_OPERATORS as readonly string[]).includes(op)) {
-    throw invalidParameter(path, `unknown filter operator "${op}"; use one of ${FILTER_OPERATORS.join(", ")}`);
+    throw invalidParameter(
+      path,
+      `unknown filter operator "${op}"; use one of ${FILTER_OPERATORS.join(", ")}`,
+    );
   }
   const field = requireField(fields, name, path);
   switch (op) {
@@ -66,7 +69,8 @@ function parseOne(fields: readonly DataField[], key: string, raw: unknown): Filt
       return { field, op, values: items.map((v) => coerceValue(field, v, path)) };
     }
     case "like":
-      if (field.type !== "string") throw invalidParameter(path, `[like] works on text fields; "${name}" is ${field.type}`);
+      if (field.type !== "string")
+        throw invalidParameter(path, `[like] works on text fields; "${name}" is ${field.type}`);
       return { field, op, pattern: single(raw, path) };
     case "null": {
       const text = single(raw, path);
@@ -92,7 +96,7 @@ export function parseFilters(
     if (reserved.has(key) || raw === undefined) continue;
     filters.push(parseOne(fields, key, raw));
   }
-  if (filters.length > MAX_FILTERS) throw invalidParameter("/query", `at most ${MAX_FILTERS} filters`);
+  if (filters.length > MAX_FILTERS) throw invalidParameter("/querystring", `at most ${MAX_FILTERS} filters`);
   return filters;
 }
 
@@ -103,7 +107,9 @@ export function filterCondition(filter: Filter, b: Bindings): string {
   const column = quoteIdentifier(filter.field.name);
   switch (filter.op) {
     case "in":
-      return filter.values.length === 0 ? "false" : `${column} IN (${filter.values.map((v) => placeholder(b, v)).join(", ")})`;
+      return filter.values.length === 0
+        ? "false"
+        : `${column} IN (${filter.values.map((v) => placeholder(b, v)).join(", ")})`;
     case "like":
       return `${column} LIKE ${b.bind(filter.pattern)}`;
     case "null":

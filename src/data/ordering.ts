@@ -28,11 +28,12 @@ export function parseSort(fields: readonly DataField[], sort: string | undefined
   const keys = sort.split(",").map((part) => {
     const descending = part.startsWith("-");
     const name = descending || part.startsWith("+") ? part.slice(1) : part;
-    return { field: requireField(fields, name, "/query/sort"), descending };
+    return { field: requireField(fields, name, "/querystring/sort"), descending };
   });
-  if (keys.length > MAX_SORT_KEYS) throw invalidParameter("/query/sort", `sort by at most ${MAX_SORT_KEYS} fields`);
+  if (keys.length > MAX_SORT_KEYS)
+    throw invalidParameter("/querystring/sort", `sort by at most ${MAX_SORT_KEYS} fields`);
   if (new Set(keys.map((k) => k.field.name)).size !== keys.length) {
-    throw invalidParameter("/query/sort", "a field appears twice in sort");
+    throw invalidParameter("/querystring/sort", "a field appears twice in sort");
   }
   return keys;
 }
@@ -40,7 +41,9 @@ export function parseSort(fields: readonly DataField[], sort: string | undefined
 /** The ORDER BY clause, or "" for file order. */
 export function orderByClause(keys: readonly SortKey[]): string {
   if (keys.length === 0) return "";
-  const terms = keys.map((k) => `${quoteIdentifier(k.field.name)} ${k.descending ? "DESC" : "ASC"} NULLS LAST`);
+  const terms = keys.map(
+    (k) => `${quoteIdentifier(k.field.name)} ${k.descending ? "DESC" : "ASC"} NULLS LAST`,
+  );
   return `ORDER BY ${[...terms, `${ROW_ID} ASC`].join(", ")}`;
 }
 
@@ -62,7 +65,7 @@ export function queryFingerprint(parts: unknown): string {
 
 export const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
 
-const badCursor = (why: string) => invalidParameter("/query/cursor", `cursor ${why}`);
+const badCursor = (why: string) => invalidParameter("/querystring/cursor", `cursor ${why}`);
 
 /** @throws `validation_failed` when the text is not a cursor this API gives out */
 export function decodeCursor(text: string): Cursor {
@@ -110,9 +113,11 @@ export function afterCursorCondition(keys: readonly SortKey[], cursor: Cursor, b
       return;
     }
     if (typeof raw === "object") throw badCursor("is not one this API gave out");
-    const typed = coerceValue(key.field, String(raw), "/query/cursor");
+    const typed = coerceValue(key.field, String(raw), "/querystring/cursor");
     const value = `${b.bind(typed.value)}::${typed.cast}`;
-    alternatives.push([...equal, `(${column} ${key.descending ? "<" : ">"} ${value} OR ${column} IS NULL)`].join(" AND "));
+    alternatives.push(
+      [...equal, `(${column} ${key.descending ? "<" : ">"} ${value} OR ${column} IS NULL)`].join(" AND "),
+    );
     equal.push(`${column} = ${value}`);
   });
   alternatives.push([...equal, `${ROW_ID} > ${b.bind(BigInt(cursor.r))}`].join(" AND "));

@@ -75,7 +75,10 @@ export function registerDataRoutes(app: FastifyInstance, ctx: AppContext) {
         version,
         query: req.query,
       });
-      await auditRead(ctx, req.actor, page.source, "data.rows", { rows: page.records.length, query: queryText(req) });
+      await auditRead(ctx, req.actor, page.source, "data.rows", {
+        rows: page.records.length,
+        query: queryText(req),
+      });
       reply.header("x-mekong-version", page.source.label);
       if (wantsCsv(req)) {
         if (page.total !== undefined) reply.header("x-mekong-total", String(page.total));
@@ -111,7 +114,10 @@ export function registerDataRoutes(app: FastifyInstance, ctx: AppContext) {
         version,
         query: req.query,
       });
-      await auditRead(ctx, req.actor, result.source, "data.aggregate", { groups: result.records.length, query: queryText(req) });
+      await auditRead(ctx, req.actor, result.source, "data.aggregate", {
+        groups: result.records.length,
+        query: queryText(req),
+      });
       reply.header("x-mekong-version", result.source.label);
       const { source: _source, ...answer } = result;
       return sendJson(reply, answer);

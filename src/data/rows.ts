@@ -10,23 +10,31 @@ import type { Row, SqlValue } from "../engine/index.ts";
 import { Bindings, quoteIdentifier } from "./bindings.ts";
 import {
   afterCursorCondition,
-  checkCursor,
   type Cursor,
+  checkCursor,
   decodeCursor,
   encodeCursor,
   orderByClause,
   parseSort,
   queryFingerprint,
 } from "./ordering.ts";
-import { isEverything, parseSelection, pickFields, type Selection } from "./selection.ts";
-import { whereClause } from "./selection.ts";
+import { isEverything, parseSelection, pickFields, type Selection, whereClause } from "./selection.ts";
 import { fromVersion, openVersion, ROW_ID, type VersionSource } from "./source.ts";
 import { selectRows } from "./statements.ts";
 import { type DataField, invalidParameter } from "./table-schema.ts";
 import { type TotalMode, totalFor } from "./totals.ts";
 
 /** Query parameters of the rows route that are not filters. */
-export const ROWS_PARAMETERS = new Set(["fields", "q", "sort", "limit", "offset", "cursor", "total", "version"]);
+export const ROWS_PARAMETERS = new Set([
+  "fields",
+  "q",
+  "sort",
+  "limit",
+  "offset",
+  "cursor",
+  "total",
+  "version",
+]);
 
 export interface RowsRequest {
   fields?: string;
@@ -52,7 +60,7 @@ export interface RowsPage {
 
 function cursorVersion(cursor: Cursor | undefined, version: number | undefined): number | undefined {
   if (cursor && version !== undefined && cursor.n !== version) {
-    throw invalidParameter("/query/cursor", `the cursor pages through version ${cursor.n}, not ${version}`);
+    throw invalidParameter("/querystring/cursor", `the cursor pages through version ${cursor.n}, not ${version}`);
   }
   return version ?? cursor?.n;
 }
@@ -91,9 +99,13 @@ function nextCursorOf(q: PageQuery, last: SqlValue[] | undefined): string | unde
  * One page of `dataset`'s rows.
  * @throws `version_not_found`, `validation_failed` (naming the parameter), `query_timeout`
  */
-export async function readRows(ctx: AppContext, dataset: LoadedDataset, request: RowsRequest): Promise<RowsPage> {
+export async function readRows(
+  ctx: AppContext,
+  dataset: LoadedDataset,
+  request: RowsRequest,
+): Promise<RowsPage> {
   const cursor = request.cursor ? decodeCursor(request.cursor) : undefined;
-  if (cursor && request.offset > 0) throw invalidParameter("/query/offset", "give either offset or cursor");
+  if (cursor && request.offset > 0) throw invalidParameter("/querystring/offset", "give either offset or cursor");
   const source = await openVersion(ctx, dataset, cursorVersion(cursor, request.version));
   const fields = pickFields(source.fields, request.fields);
   const selection = parseSelection(source.fields, request.query, ROWS_PARAMETERS);

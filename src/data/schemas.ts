@@ -6,17 +6,29 @@ const FILTER_HELP =
   "in (comma-separated; `\\,` for a comma in a value), like (SQL LIKE on text: `%` any run, `_` one character) " +
   "or null (true|false). Values are read as the field's type. Use `col[eq]=v` for a field named like a parameter.";
 
-const version = z.coerce.number().int().min(1).max(2_147_483_647).optional().describe("Version number; the current one when absent");
+const version = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(2_147_483_647)
+  .optional()
+  .describe("Version number; the current one when absent");
 const q = z
   .string()
   .max(500)
   .optional()
-  .describe("Words that must each occur in some text field, ignoring case and diacritics (`ha noi` finds `Hà Nội`)");
+  .describe(
+    "Words that must each occur in some text field, ignoring case and diacritics (`ha noi` finds `Hà Nội`)",
+  );
 
 export const RowsQuery = z.looseObject({
   fields: z.string().max(10_000).optional().describe("Fields to return, comma-separated; all when absent"),
   q,
-  sort: z.string().max(2_000).optional().describe("Fields to order by, comma-separated; `-` before a field for descending"),
+  sort: z
+    .string()
+    .max(2_000)
+    .optional()
+    .describe("Fields to order by, comma-separated; `-` before a field for descending"),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
   cursor: z.string().max(20_000).optional().describe("`nextCursor` of the previous page (keyset paging)"),
@@ -48,9 +60,15 @@ export const AggregateQuery = z.looseObject({
     .string()
     .max(2_000)
     .optional()
-    .describe("count, count:x, sum:x, avg:x, min:x, max:x, count_distinct:x (comma-separated; default count). Aliases: count, sum_x, …"),
+    .describe(
+      "count, count:x, sum:x, avg:x, min:x, max:x, count_distinct:x (comma-separated; default count). Aliases: count, sum_x, …",
+    ),
   q,
-  sort: z.string().max(2_000).optional().describe("A groupBy field or metric alias, `-` for descending (e.g. `-sum_doanh_thu`)"),
+  sort: z
+    .string()
+    .max(2_000)
+    .optional()
+    .describe("A groupBy field or metric alias, `-` for descending (e.g. `-sum_doanh_thu`)"),
   limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
   version,
 });

@@ -40,11 +40,7 @@ const LETTER_CLASSES: ReadonlyMap<string, string> = (() => {
 
 /** Lower case, without diacritics, `đ` as `d`: the form search compares in. */
 export function foldText(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/[đĐ]/g, "d")
-    .toLowerCase();
+  return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase();
 }
 
 /** The distinct words of `q`, folded (empty when `q` is blank). */

@@ -26,7 +26,8 @@ export function parseSelection(
   reserved: ReadonlySet<string>,
 ): Selection {
   const words = searchWords(typeof query.q === "string" ? query.q : undefined);
-  if (words.length > MAX_SEARCH_WORDS) throw invalidParameter("/query/q", `q may hold at most ${MAX_SEARCH_WORDS} words`);
+  if (words.length > MAX_SEARCH_WORDS)
+    throw invalidParameter("/querystring/q", `q may hold at most ${MAX_SEARCH_WORDS} words`);
   const filters = parseFilters(fields, query, new Set([...reserved, "q"]));
   const canonical = Object.entries(query)
     .filter(([key]) => !reserved.has(key) && key !== "q")
@@ -52,6 +53,6 @@ export function whereClause(
 export function pickFields(all: readonly DataField[], list: string | undefined): DataField[] {
   if (list === undefined || list === "") return [...all];
   const names = list.split(",");
-  if (new Set(names).size !== names.length) throw invalidParameter("/query/fields", "a field is named twice");
-  return names.map((name) => requireField(all, name, "/query/fields"));
+  if (new Set(names).size !== names.length) throw invalidParameter("/querystring/fields", "a field is named twice");
+  return names.map((name) => requireField(all, name, "/querystring/fields"));
 }

@@ -26,7 +26,11 @@ export interface VersionSource {
  * The dataset's version `n` (its current one when `n` is undefined).
  * @throws `version_not_found` (also for a dataset with no versions)
  */
-export async function openVersion(ctx: AppContext, dataset: LoadedDataset, n?: number): Promise<VersionSource> {
+export async function openVersion(
+  ctx: AppContext,
+  dataset: LoadedDataset,
+  n?: number,
+): Promise<VersionSource> {
   const version = await getVersion(ctx.db, dataset, n);
   const fields = fieldsOf(version.tableSchema);
   if (fields.some((f) => f.name === ROW_ID)) {

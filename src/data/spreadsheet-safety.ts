@@ -31,7 +31,10 @@ export function csvCell(field: DataField, value: SqlValue | undefined): string {
 }
 
 /** Records as CSV text with a header of field names and CRLF line ends. */
-export function recordsToCsv(fields: readonly DataField[], records: readonly Record<string, SqlValue>[]): string {
+export function recordsToCsv(
+  fields: readonly DataField[],
+  records: readonly Record<string, SqlValue>[],
+): string {
   const lines = [fields.map((f) => csvText(f.name)).join(",")];
   for (const record of records) lines.push(fields.map((f) => csvCell(f, record[f.name])).join(","));
   return `${lines.join("\r\n")}\r\n`;

@@ -16,7 +16,10 @@ const STATEMENTS_PER_CONNECTION = 64;
 const statements = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
 
 /** The prepared form of `sql` on `connection`, from the cache when it was prepared before. */
-export async function preparedStatement(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+export async function preparedStatement(
+  connection: DuckDBConnection,
+  sql: string,
+): Promise<DuckDBPreparedStatement> {
   let cache = statements.get(connection);
   if (!cache) {
     cache = new Map();
@@ -41,10 +44,16 @@ export async function preparedStatement(connection: DuckDBConnection, sql: strin
 /** DuckDB's error for a query this module built, as the problem to answer. */
 export function toQueryProblem(error: unknown, blobRoot: string, timedOutAfterMs?: number): unknown {
   if (timedOutAfterMs !== undefined) {
-    return new AppError("query_timeout", `the query ran longer than ${timedOutAfterMs / 1000} s and was stopped`);
+    return new AppError(
+      "query_timeout",
+      `the query ran longer than ${timedOutAfterMs / 1000} s and was stopped`,
+    );
   }
   const mapped = fromDuckDBError(error);
-  if (mapped instanceof EngineQueryError && (mapped.kind === "conversion" || mapped.kind === "invalid_input")) {
+  if (
+    mapped instanceof EngineQueryError &&
+    (mapped.kind === "conversion" || mapped.kind === "invalid_input")
+  ) {
     return new AppError("validation_failed", mapped.message.replaceAll(blobRoot, "<blobs>"));
   }
   return mapped;

@@ -14,7 +14,16 @@ export interface DataField {
   [key: string]: unknown;
 }
 
-const KNOWN_TYPES = new Set<string>(["integer", "number", "string", "boolean", "date", "datetime", "time", "year"]);
+const KNOWN_TYPES = new Set<string>([
+  "integer",
+  "number",
+  "string",
+  "boolean",
+  "date",
+  "datetime",
+  "time",
+  "year",
+]);
 
 /**
  * The version's fields. A type the API does not know is read as `string` (filters compare text), so an
@@ -24,8 +33,14 @@ export function fieldsOf(tableSchema: unknown): DataField[] {
   const fields = (tableSchema as { fields?: unknown } | null)?.fields;
   if (!Array.isArray(fields)) return [];
   return fields
-    .filter((f): f is Record<string, unknown> => typeof f === "object" && f !== null && typeof f.name === "string")
-    .map((f) => ({ ...f, name: f.name as string, type: (KNOWN_TYPES.has(String(f.type)) ? f.type : "string") as FieldType }));
+    .filter(
+      (f): f is Record<string, unknown> => typeof f === "object" && f !== null && typeof f.name === "string",
+    )
+    .map((f) => ({
+      ...f,
+      name: f.name as string,
+      type: (KNOWN_TYPES.has(String(f.type)) ? f.type : "string") as FieldType,
+    }));
 }
 
 export const isNumeric = (field: DataField) =>

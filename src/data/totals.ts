@@ -26,7 +26,11 @@ export const EXACT_BELOW_ROWS = 1_000_000;
 const rowGroupCache = new Map<string, [number, number][]>();
 const ROW_GROUP_CACHE_FILES = 256;
 
-async function rowGroups(connection: DuckDBConnection, blobRoot: string, file: string): Promise<[number, number][]> {
+async function rowGroups(
+  connection: DuckDBConnection,
+  blobRoot: string,
+  file: string,
+): Promise<[number, number][]> {
   const cached = rowGroupCache.get(file);
   if (cached) return cached;
   const { rows } = await selectRows(
@@ -41,7 +45,8 @@ async function rowGroups(connection: DuckDBConnection, blobRoot: string, file: s
     start += Number(n);
     return range;
   });
-  if (rowGroupCache.size >= ROW_GROUP_CACHE_FILES) rowGroupCache.delete(rowGroupCache.keys().next().value as string);
+  if (rowGroupCache.size >= ROW_GROUP_CACHE_FILES)
+    rowGroupCache.delete(rowGroupCache.keys().next().value as string);
   rowGroupCache.set(file, ranges);
   return ranges;
 }
@@ -49,7 +54,10 @@ async function rowGroups(connection: DuckDBConnection, blobRoot: string, file: s
 /** Evenly spread row groups of `groups`, `count` of them. */
 export function spreadSample<T>(groups: readonly T[], count: number): T[] {
   if (groups.length <= count) return [...groups];
-  return Array.from({ length: count }, (_, i) => groups[Math.floor(((i + 0.5) * groups.length) / count)] as T);
+  return Array.from(
+    { length: count },
+    (_, i) => groups[Math.floor(((i + 0.5) * groups.length) / count)] as T,
+  );
 }
 
 /** Exact count of the selection. */
@@ -81,7 +89,12 @@ async function countSampled(
     const range = `${ROW_ID} >= ${b.bind(BigInt(start))} AND ${ROW_ID} < ${b.bind(BigInt(end))}`;
     return `SELECT count(*) AS n FROM ${fromVersion(source)} ${whereClause(selection, source.fields, b, [range])}`;
   });
-  const { rows } = await selectRows(connection, blobRoot, `SELECT sum(n) FROM (${parts.join(" UNION ALL ")})`, b.values);
+  const { rows } = await selectRows(
+    connection,
+    blobRoot,
+    `SELECT sum(n) FROM (${parts.join(" UNION ALL ")})`,
+    b.values,
+  );
   const sampledRows = sample.reduce((sum, [start, end]) => sum + (end - start), 0);
   const hits = Number(rows[0]?.[0] ?? 0);
   return { total: Math.round((hits * source.version.rows) / sampledRows), estimated: true };

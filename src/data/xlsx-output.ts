@@ -39,11 +39,20 @@ export async function writeXlsxFile(
   sheetName: string,
   file: string,
 ): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: file,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
   sheet.columns = fields.map((f) => {
     const numFmt = numberFormat(f);
-    return { header: f.name, key: f.name, width: Math.min(40, Math.max(10, f.name.length + 2)), ...(numFmt ? { style: { numFmt } } : {}) };
+    return {
+      header: f.name,
+      key: f.name,
+      width: Math.min(40, Math.max(10, f.name.length + 2)),
+      ...(numFmt ? { style: { numFmt } } : {}),
+    };
   });
   const prepared = await connection.prepare(statement.sql);
   try {

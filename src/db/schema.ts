@@ -298,7 +298,7 @@ export const datasetSearch = pgTable(
     index("dataset_search_document_idx").using("gin", t.document),
     index("dataset_search_terms_idx").using("gin", t.terms),
     index("dataset_search_title_trgm_idx").using("gin", sql`${t.titleFolded} gin_trgm_ops`),
-    index("dataset_search_updated_idx").on(t.updatedAt.desc(), t.datasetId),
+    index("dataset_search_updated_idx").on(t.updatedAt.desc(), t.datasetId.desc()),
     index("dataset_search_title_idx").on(t.titleFolded, t.datasetId),
   ],
 );

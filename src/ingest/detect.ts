@@ -107,19 +107,15 @@ function firstSignificant(text: string): { char: string; index: number } {
   return { char: index === -1 ? "" : (text[index] as string), index };
 }
 
-/** JSON array, NDJSON, or neither, from the decoded head. */
+/** JSON array, NDJSON, or neither, from the decoded head (BOM removed). */
 function jsonFormat(text: string): "json" | "ndjson" | undefined {
-  const { char, index } = firstSignificant(text.replace(/^\ufeff/, ""));
+  const { char, index } = firstSignificant(text);
   if (char === "[") {
-    const next = firstSignificant(text.slice(index + 1 + (text.startsWith("\ufeff") ? 1 : 0))).char;
+    const next = firstSignificant(text.slice(index + 1)).char;
     return next === "{" || next === "]" || next === "" ? "json" : undefined;
   }
   if (char !== "{") return undefined;
-  const firstLine =
-    text
-      .replace(/^\ufeff/, "")
-      .trimStart()
-      .split(/\r?\n/, 1)[0] ?? "";
+  const firstLine = text.slice(index).split(/\r?\n/, 1)[0] ?? "";
   try {
     const value: unknown = JSON.parse(firstLine);
     return typeof value === "object" && value !== null && !Array.isArray(value) ? "ndjson" : "json";

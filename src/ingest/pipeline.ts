@@ -74,6 +74,7 @@ async function withPreparedInput<T>(
       sample,
       detected,
       allowedDirs: [blobs.root, opts.tempDir],
+      encodingForced: opts.encoding !== undefined,
       sheet: opts.sheet,
       header: opts.header,
       missingValues,

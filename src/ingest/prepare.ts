@@ -34,6 +34,8 @@ export interface PrepareContext {
   detected: DetectedSource;
   /** Directories the engine may read. */
   allowedDirs: string[];
+  /** The caller named the encoding: no guess to warn about. */
+  encodingForced: boolean;
   sheet?: string;
   header?: boolean;
   missingValues: readonly string[];
@@ -41,6 +43,9 @@ export interface PrepareContext {
   report: Report;
   signal?: AbortSignal;
 }
+
+/** Code pages told apart by scoring, so a guess worth a warning (BOMs and valid UTF-8 are not guesses). */
+const LEGACY = new Set(["windows-1258", "tcvn3", "viscii", "windows-1252"]);
 
 /** UTF-8 text the engine may read: the file itself, or a transcoded (NFC) copy in the workspace. */
 async function utf8Text(ctx: PrepareContext): Promise<{ path: string; warnings: string[] }> {
@@ -59,7 +64,9 @@ async function utf8Text(ctx: PrepareContext): Promise<{ path: string; warnings: 
   });
   const warnings = decomposed
     ? ["The text was in decomposed Unicode (NFD); it was stored composed (NFC)."]
-    : [];
+    : LEGACY.has(detected.encoding) && !ctx.encodingForced
+      ? [`The text was read as ${detected.encoding} (detected); pass the encoding if it reads wrong.`]
+      : [];
   return { path: target, warnings };
 }
 

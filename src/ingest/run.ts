@@ -29,12 +29,7 @@ export async function runStatement<T extends Row = Row>(
       }, POLL_MS)
     : undefined;
   try {
-    const t0 = Date.now();
-    const c0 = process.cpuUsage();
-    const r = await queryConnection<T>(connection, sql);
-    const c = process.cpuUsage(c0);
-    if (process.env.MEKONG_DEBUG) console.log(Date.now() - t0, "ms wall", Math.round((c.user + c.system) / 1000), "ms cpu", sql.slice(0, 120));
-    return r;
+    return await queryConnection<T>(connection, sql);
   } catch (error) {
     if (signal?.aborted)
       throw new IngestError("aborted", "The ingest was aborted", {}, { cause: signal.reason });

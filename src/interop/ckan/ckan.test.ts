@@ -214,8 +214,8 @@ describe.each(DATABASE_KINDS)("CKAN Action API on %s", (database) => {
         "CSV",
         "JSON",
         "NDJSON",
-        "XLSX",
         "PARQUET",
+        "XLSX",
       ]);
       const [csv] = pkg.resources;
       expect(csv).toMatchObject({
@@ -230,7 +230,7 @@ describe.each(DATABASE_KINDS)("CKAN Action API on %s", (database) => {
         name: "Ngân sách địa phương 2024 (CSV)",
       });
       expect(csv.last_modified).toMatch(CKAN_TIMESTAMP);
-      const parquet = pkg.resources[4];
+      const parquet = pkg.resources[3];
       expect(parquet.hash).toBe(f.budgetVersion.sha256);
       expect(parquet.size).toBe(f.budgetVersion.bytes);
       // The draft is another organization's: its member may not read it.

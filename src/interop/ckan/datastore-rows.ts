@@ -1,194 +1,175 @@
 /**
- * Reads the rows `datastore_search` asks for from a version's Parquet file with DuckDB: CKAN's `_id` (the
- * row's 1-based position in the file), filters as equality or IN over bound values, text search as every
- * word (folded: lower case, no diacritics, đ→d) appearing in the row or the named field, sorts, DISTINCT,
- * paging and the total. Identifiers are the table's own column names, quoted; every value is a parameter;
- * the file path comes from the blob store. The query is interrupted after a time limit, and each search is
- * audited against its dataset before its rows are answered.
+ * Reads the rows `datastore_search` asks for with the data API's own pieces (src/data): the version's
+ * fields and FROM clause, values coerced to the field's type and bound, its Vietnamese-aware text search,
+ * its prepared, time-limited statements and its read audit. What CKAN has and the rows API has not is
+ * built here on the same pieces: `_id` (the row's 1-based position in the file, from the row id), `IN`
+ * over a list of filter values, text search per field, DISTINCT, and records as lists or CSV/TSV.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
-import { actorName } from "../../auth/actor.ts";
 import type { LoadedDataset } from "../../catalog/service.ts";
-import type { VersionRow } from "../../catalog/versions.ts";
-import { SQL_LIMITS } from "../../data/sql.ts";
-import {
-  EngineQueryError,
-  fromDuckDBError,
-  queryConnection,
-  type Row,
-  type SqlValue,
-} from "../../engine/index.ts";
+import { auditRead } from "../../data/audit-reads.ts";
+import { Bindings, quoteIdentifier } from "../../data/bindings.ts";
+import { coerceValue, columnType } from "../../data/coerce.ts";
+import { filterCondition } from "../../data/filters.ts";
+import { MAX_SEARCH_WORDS, searchCondition, searchWords } from "../../data/search.ts";
+import { type Selection, whereClause } from "../../data/selection.ts";
+import { fromVersion, openVersion, ROW_ID, type VersionSource } from "../../data/source.ts";
+import { selectRows } from "../../data/statements.ts";
+import type { DataField } from "../../data/table-schema.ts";
+import type { Row, SqlValue } from "../../engine/index.ts";
+import { AppError } from "../../errors.ts";
 import type { ActionContext } from "./action.ts";
-import type { DatastoreQuery } from "./datastore-params.ts";
+import type { DatastoreQuery, FilterValue } from "./datastore-params.ts";
+import { ckanFieldType } from "./datastore-types.ts";
 import { validationError } from "./errors.ts";
 
+/** CKAN's row id column, computed from the file's row number. */
+export const CKAN_ROW_ID = "_id";
+
 export interface DatastoreRows {
+  source: VersionSource;
   query: DatastoreQuery;
-  /** Returned fields with their DuckDB types, in order. */
-  fields: { name: string; type: string }[];
+  /** Names of the returned fields, in order. */
+  names: string[];
   /** Objects or lists of values, or CSV/TSV text (no header), as `records_format` asks. */
   records: Row[] | SqlValue[][] | string;
   total?: number;
 }
 
-const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const fold = (text: string) => `strip_accents(lower(replace(replace(${text}, 'đ', 'd'), 'Đ', 'D')))`;
-const asText = (column: string) => `coalesce(CAST(${quoteId(column)} AS VARCHAR), '')`;
-const words = (text: string) => text.split(/\s+/).filter(Boolean).slice(0, 32);
+const column = (name: string) => (name === CKAN_ROW_ID ? `(${ROW_ID} + 1)` : quoteIdentifier(name));
 
-async function columnsOf(connection: DuckDBConnection, file: string) {
-  const reader = await connection.runAndReadAll("SELECT * FROM read_parquet($file) LIMIT 0", { file });
-  const names = reader.columnNames();
-  const types = reader.columnTypes().map((t) => t.toString());
-  return names.map((name, i) => ({ name, type: types[i] ?? "VARCHAR" }));
+function fieldNamed(source: VersionSource, name: string): DataField {
+  const field = source.fields.find((f) => f.name === name);
+  if (!field) throw validationError({ filters: [`invalid value "${name}"`] });
+  return field;
 }
 
-interface Built {
-  select: string;
-  where: string;
-  order: string;
-  params: Record<string, unknown>;
-}
-
-function buildQuery(query: DatastoreQuery, columns: string[], textColumns: string[]): Built {
-  const params: Record<string, unknown> = {};
-  let n = 0;
-  const bind = (value: unknown) => {
-    const name = `p${n++}`;
-    params[name] = value;
-    return `$${name}`;
-  };
-  const conditions: string[] = [];
-  for (const [field, values] of Object.entries(query.filters)) {
-    const given = values.filter((v) => v !== null).map((v) => String(v));
-    const alternatives = given.length > 0 ? [`${quoteId(field)} IN (${given.map(bind).join(", ")})`] : [];
-    if (values.includes(null)) alternatives.push(`${quoteId(field)} IS NULL`);
-    conditions.push(`(${alternatives.join(" OR ")})`);
+/** One CKAN filter (a value or a list; null for "is empty") as a condition, values coerced and bound. */
+function filterSql(source: VersionSource, name: string, values: FilterValue[], b: Bindings): string {
+  const given = values.filter((v) => v !== null).map(String);
+  const alternatives: string[] = [];
+  try {
+    if (name === CKAN_ROW_ID) {
+      if (!given.every((v) => /^\d{1,15}$/.test(v)))
+        throw validationError({ filters: ['"_id" takes row numbers'] });
+      if (given.length > 0)
+        alternatives.push(`${ROW_ID} IN (${given.map((v) => b.bind(BigInt(v) - 1n)).join(", ")})`);
+    } else {
+      const field = fieldNamed(source, name);
+      const path = `/filters/${name}`;
+      if (given.length > 0) {
+        alternatives.push(
+          filterCondition({ field, op: "in", values: given.map((v) => coerceValue(field, v, path)) }, b),
+        );
+      }
+      if (values.includes(null)) alternatives.push(filterCondition({ field, op: "null", isNull: true }, b));
+    }
+  } catch (error) {
+    if (error instanceof AppError && error.code === "validation_failed")
+      throw validationError({ filters: [error.message] });
+    throw error;
   }
-  if (typeof query.q === "string" && textColumns.length > 0) {
-    const row = `concat_ws(' ', ${textColumns.map(asText).join(", ")})`;
-    for (const word of words(query.q)) conditions.push(`contains(${fold(row)}, ${fold(bind(word))})`);
-  } else if (query.q && typeof query.q === "object") {
-    for (const [field, text] of Object.entries(query.q)) {
-      for (const word of words(text))
-        conditions.push(`contains(${fold(asText(field))}, ${fold(bind(word))})`);
+  return alternatives.length === 1 ? (alternatives[0] as string) : `(${alternatives.join(" OR ")})`;
+}
+
+function wordsOf(text: string): string[] {
+  const words = searchWords(text);
+  if (words.length > MAX_SEARCH_WORDS) throw validationError({ q: [`at most ${MAX_SEARCH_WORDS} words`] });
+  return words;
+}
+
+/** `WHERE …` for the filters and the text search, bound in `b`. */
+function whereSql(source: VersionSource, query: DatastoreQuery, b: Bindings): string {
+  const selection: Selection = {
+    filters: [],
+    words: typeof query.q === "string" ? wordsOf(query.q) : [],
+    canonical: [],
+  };
+  const extra = Object.entries(query.filters).map(([name, values]) => filterSql(source, name, values, b));
+  if (query.q && typeof query.q === "object") {
+    for (const [name, text] of Object.entries(query.q)) {
+      const words = wordsOf(text);
+      if (words.length > 0) extra.push(searchCondition(words, [fieldNamed(source, name)], b));
     }
   }
-  const selected = query.fields ?? columns;
-  if (query.distinct) {
-    const outside = query.sort.find((s) => !selected.includes(s.field));
-    if (outside)
-      throw validationError({ sort: [`field "${outside.field}" is not among the distinct fields`] });
-  }
-  const sort = query.sort.map((s) => `${quoteId(s.field)} ${s.desc ? "DESC" : "ASC"}`);
-  if (sort.length === 0 && !query.distinct && columns.includes("_id")) sort.push(`"_id" ASC`);
-  return {
-    select: `${query.distinct ? "DISTINCT " : ""}${selected.map(quoteId).join(", ")}`,
-    where: conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "",
-    order: sort.length > 0 ? `ORDER BY ${sort.join(", ")}` : "",
-    params,
-  };
+  return whereClause(selection, source.fields, b, extra);
+}
+
+function orderSql(query: DatastoreQuery): string {
+  if (query.sort.length === 0) return ""; // file order, which is `_id` order
+  const terms = query.sort.map((s) =>
+    s.field === CKAN_ROW_ID
+      ? `${ROW_ID} ${s.desc ? "DESC" : "ASC"}`
+      : `${quoteIdentifier(s.field)} ${s.desc ? "DESC" : "ASC"} NULLS LAST`,
+  );
+  if (!query.distinct) terms.push(`${ROW_ID} ASC`);
+  return `ORDER BY ${terms.join(", ")}`;
 }
 
 /** PostgreSQL's `COPY … csv` text: quoted only where needed, NULL as an empty field, no header. */
-function delimited(fields: string[], rows: Row[], delimiter: string): string {
+function delimited(rows: SqlValue[][], delimiter: string): string {
   const cell = (value: SqlValue | undefined) => {
     if (value === null || value === undefined) return "";
     const text = typeof value === "object" ? JSON.stringify(value) : String(value);
     const quote = text === "" || text.includes(delimiter) || /["\r\n]/.test(text);
     return quote ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  return rows.map((r) => `${fields.map((f) => cell(r[f])).join(delimiter)}\n`).join("");
+  return rows.map((r) => `${r.map(cell).join(delimiter)}\n`).join("");
 }
 
-async function withTimeLimit<T>(connection: DuckDBConnection, run: () => Promise<T>): Promise<T> {
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    connection.interrupt();
-  }, SQL_LIMITS.defaultTimeoutMs);
-  try {
-    return await run();
-  } catch (error) {
-    if (timedOut) throw validationError({ query: ["Search took too long"] });
-    const mapped = fromDuckDBError(error);
-    // A filter value the column cannot hold (`"abc"` for an integer) is the caller's error, as in CKAN.
-    if (
-      mapped instanceof EngineQueryError &&
-      ["conversion", "invalid_input", "binder"].includes(mapped.kind)
-    ) {
-      throw validationError({ query: ["Invalid query"], info: { orig: [mapped.message] } });
-    }
-    throw mapped;
-  } finally {
-    clearTimeout(timer);
-  }
+/** The columns of the version, `_id` first, with their types as the CKAN DataStore names them. */
+export function datastoreColumns(source: VersionSource): { id: string; type: string }[] {
+  return [
+    { id: CKAN_ROW_ID, type: "int" },
+    ...source.fields.map((f) => ({ id: f.name, type: ckanFieldType(columnType(f)) })),
+  ];
 }
 
 /**
- * Runs the search on the dataset's version. `read` turns the request into a query once the table's
- * columns (with `_id`) are known, so unknown fields are refused with CKAN's messages.
+ * Runs the search on the dataset's current version. `read` turns the request into a query once the
+ * table's columns are known, so unknown fields are refused with CKAN's messages.
+ * @throws CkanError `Validation Error`; AppError `query_timeout`
  */
 export async function runDatastoreQuery(
   c: ActionContext,
   ds: LoadedDataset,
-  version: VersionRow,
   read: (columns: ReadonlySet<string>) => DatastoreQuery,
 ): Promise<DatastoreRows> {
-  const file = c.ctx.blobs.pathOf(version.blobKey);
-  const answer = await c.ctx.engine.withConnection(async (connection) => {
-    const stored = await columnsOf(connection, file);
-    const addId = !stored.some((s) => s.name === "_id" || s.name === "file_row_number");
-    const all = addId ? [{ name: "_id", type: "BIGINT" }, ...stored] : stored;
-    const query = read(new Set(all.map((col) => col.name)));
-    const textColumns = stored.map((s) => s.name);
-    const built = buildQuery(
-      query,
-      all.map((col) => col.name),
-      textColumns,
-    );
-    const from = addId
-      ? `(SELECT file_row_number + 1 AS "_id", * EXCLUDE (file_row_number) FROM read_parquet($file, file_row_number = true))`
-      : "read_parquet($file)";
-    const params = { ...built.params, file };
-    const page = `SELECT ${built.select} FROM ${from} ${built.where} ${built.order} LIMIT ${query.limit} OFFSET ${query.offset}`;
-    const count = `SELECT count(*) AS n FROM (SELECT ${built.select} FROM ${from} ${built.where})`;
-    return withTimeLimit(connection, async () => {
-      const rows = await queryConnection(connection, page, params, { readOnly: true });
-      const total = query.includeTotal
-        ? Number((await queryConnection(connection, count, params, { readOnly: true }))[0]?.n ?? 0)
-        : undefined;
-      const names = query.fields ?? all.map((col) => col.name);
-      const types = new Map(all.map((col) => [col.name, col.type]));
-      return {
-        query,
-        rows,
-        total,
-        fields: names.map((name) => ({ name, type: types.get(name) ?? "VARCHAR" })),
-      };
-    });
+  const source = await openVersion(c.ctx, ds);
+  const query = read(new Set(datastoreColumns(source).map((col) => col.id)));
+  const names = query.fields ?? datastoreColumns(source).map((col) => col.id);
+  if (query.distinct) {
+    const outside = query.sort.find((s) => !names.includes(s.field));
+    if (outside)
+      throw validationError({ sort: [`field "${outside.field}" is not among the distinct fields`] });
+  }
+  const select = `${query.distinct ? "DISTINCT " : ""}${names.map((n) => `${column(n)} AS ${quoteIdentifier(n)}`).join(", ")}`;
+  const page = new Bindings();
+  const pageSql = `SELECT ${select} FROM ${fromVersion(source)} ${whereSql(source, query, page)} ${orderSql(query)} LIMIT ${page.bind(BigInt(query.limit))} OFFSET ${page.bind(BigInt(query.offset))}`;
+  const count = new Bindings();
+  const countWhere = whereSql(source, query, count);
+  const everything = countWhere === "" && !query.distinct;
+  const countSql = `SELECT count(*) FROM (SELECT ${select} FROM ${fromVersion(source)} ${countWhere})`;
+
+  const blobRoot = c.ctx.blobs.root;
+  const [rows, total] = await Promise.all([
+    c.ctx.engine.withConnection((conn) => selectRows(conn, blobRoot, pageSql, page.values)),
+    !query.includeTotal
+      ? undefined
+      : everything
+        ? source.version.rows
+        : c.ctx.engine
+            .withConnection((conn) => selectRows(conn, blobRoot, countSql, count.values))
+            .then((r) => Number(r.rows[0]?.[0] ?? 0)),
+  ]);
+  await auditRead(c.ctx, c.actor, source, "data.rows", {
+    via: "ckan.datastore_search",
+    rows: rows.rows.length,
   });
-  await c.ctx.db.transaction((tx) =>
-    c.ctx.audit.append(tx, {
-      actor: actorName(c.actor),
-      action: "data.rows",
-      resource: `dataset:${ds.org.name}/${ds.row.name}`,
-      details: {
-        via: "ckan.datastore_search",
-        version: version.n,
-        filters: answer.query.filters,
-        ...(answer.query.q !== undefined ? { q: answer.query.q } : {}),
-        rows: answer.rows.length,
-      },
-    }),
-  );
-  const names = answer.fields.map((f) => f.name);
-  const { recordsFormat } = answer.query;
   const records =
-    recordsFormat === "objects"
-      ? answer.rows
-      : recordsFormat === "lists"
-        ? answer.rows.map((r) => names.map((name) => r[name] ?? null))
-        : delimited(names, answer.rows, recordsFormat === "csv" ? "," : "\t");
-  return { query: answer.query, fields: answer.fields, records, total: answer.total };
+    query.recordsFormat === "objects"
+      ? rows.rows.map((values) => Object.fromEntries(names.map((n, i) => [n, values[i] ?? null])))
+      : query.recordsFormat === "lists"
+        ? rows.rows
+        : delimited(rows.rows, query.recordsFormat === "csv" ? "," : "\t");
+  return { source, query, names, records, total };
 }

@@ -5,12 +5,11 @@
  * by the package's id or name; every resource of a dataset reads the same rows.
  */
 import type { LoadedDataset } from "../../catalog/service.ts";
-import { getVersion } from "../../catalog/versions.ts";
+import { AppError } from "../../errors.ts";
 import type { ActionContext } from "./action.ts";
 import { readDatastoreQuery, resourceIdOf } from "./datastore-params.ts";
-import { runDatastoreQuery } from "./datastore-rows.ts";
-import { ckanFieldType } from "./datastore-types.ts";
-import { notFound } from "./errors.ts";
+import { datastoreColumns, runDatastoreQuery } from "./datastore-rows.ts";
+import { notFound, validationError } from "./errors.ts";
 import { parseResourceId } from "./names.ts";
 import { assertMayRead, findPackage } from "./packages.ts";
 import type { DataDict } from "./params.ts";
@@ -46,13 +45,25 @@ export function datastoreLinks(currentUrl: string, limit: number, offset: number
   return links;
 }
 
+/** The data API's refusals of a query in CKAN's terms (ckanext/datastore/backend/postgres.py `search`). */
+function fromQueryError(error: unknown): unknown {
+  if (!(error instanceof AppError)) return error;
+  if (error.code === "query_timeout") return validationError({ query: ["Search took too long"] });
+  if (error.code === "validation_failed") return validationError({ query: [error.message] });
+  return error;
+}
+
 export async function datastoreSearch(c: ActionContext, data: DataDict): Promise<Record<string, unknown>> {
   const ds = await datastoreDataset(c, resourceIdOf(data));
-  const version = await getVersion(c.ctx.db, ds);
-  const rows = await runDatastoreQuery(c, ds, version, (columns) => readDatastoreQuery(data, columns));
+  const rows = await runDatastoreQuery(c, ds, (columns) => readDatastoreQuery(data, columns)).catch(
+    (error) => {
+      throw fromQueryError(error);
+    },
+  );
+  const types = new Map(datastoreColumns(rows.source).map((col) => [col.id, col.type]));
   return {
     ...rows.query.echo,
-    fields: rows.fields.map((f) => ({ id: f.name, type: ckanFieldType(f.type) })),
+    fields: rows.names.map((id) => ({ id, type: types.get(id) ?? "text" })),
     records: rows.records,
     _links: datastoreLinks(c.currentUrl, rows.query.limit, rows.query.offset),
     ...(rows.total !== undefined ? { total: rows.total, total_was_estimated: false } : {}),

@@ -9,23 +9,21 @@
  * update would), and decodable without a lookup table.
  */
 
+import { CONTENT_TYPES, DOWNLOAD_FORMATS, type DownloadFormat } from "../../data/download.ts";
+
 const ORG_NAME = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const DATASET_NAME = /^[a-z0-9][a-z0-9_-]{1,99}$/;
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 export const CKAN_NAME_SEPARATOR = "__";
 
-/** The formats each version can be downloaded in, in the order resources are listed. */
-export const DOWNLOAD_FORMATS = ["csv", "json", "ndjson", "xlsx", "parquet"] as const;
-export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
+/** The formats the download routes serve each version in, in the order resources are listed. */
+export { DOWNLOAD_FORMATS, type DownloadFormat };
 
-export const MEDIA_TYPES: Record<DownloadFormat, string> = {
-  csv: "text/csv",
-  json: "application/json",
-  ndjson: "application/x-ndjson",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  parquet: "application/vnd.apache.parquet",
-};
+/** Media types without parameters, as CKAN's `mimetype` holds them. */
+export const MEDIA_TYPES = Object.fromEntries(
+  DOWNLOAD_FORMATS.map((f) => [f, CONTENT_TYPES[f].split(";")[0] as string]),
+) as Record<DownloadFormat, string>;
 
 export interface DatasetRef {
   org: string;
