@@ -20,9 +20,11 @@ async function writeCsv(file: string, rows: number) {
   out.write("ma_tinh,ten_doanh_nghiep,ngay_dang_ky,von_dieu_le,so_lao_dong\n");
   for (let i = 0; i < rows; i++) {
     const line = `${String(i % 96).padStart(2, "0")},Công ty TNHH Thương mại Dịch vụ số ${i},${(i % 28) + 1}/0${(i % 9) + 1}/2024,${i * 1000},${i % 500}\n`;
-    if (!out.write(line)) await new Promise((r) => out.once("drain", r));
+    if (!out.write(line)) await new Promise<void>((r) => out.once("drain", () => r()));
   }
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
 }
 
 describe("a server killed mid-ingest", () => {
@@ -35,7 +37,10 @@ describe("a server killed mid-ingest", () => {
 
   it("leaves no version and no file behind", async () => {
     await writeCsv(csv, 600_000);
-    const env = { MEKONG_DEMO_ADMIN_PASSWORD: "crash-test-password", MEKONG_INGEST_SYNC_MAX_BYTES: String(1024 ** 3) };
+    const env = {
+      MEKONG_DEMO_ADMIN_PASSWORD: "crash-test-password",
+      MEKONG_INGEST_SYNC_MAX_BYTES: String(1024 ** 3),
+    };
     const first = await startServer(["--data", dataDir, "--demo"], env);
     const cookie = await signIn(first.url, "admin@mekong.local", "crash-test-password");
     const created = await fetch(`${first.url}/api/v1/datasets`, {
@@ -70,17 +75,29 @@ describe("a server killed mid-ingest", () => {
     const second = await startServer(["--data", dataDir], env);
     try {
       const adminCookie = await signIn(second.url, "admin@mekong.local", "crash-test-password");
-      const ds = await (await fetch(`${second.url}/api/v1/datasets/bo-cong-thuong/bi-ngat`, { headers: { cookie: adminCookie } })).json();
+      const ds = await (
+        await fetch(`${second.url}/api/v1/datasets/bo-cong-thuong/bi-ngat`, {
+          headers: { cookie: adminCookie },
+        })
+      ).json();
       expect(ds.currentVersion).toBeNull();
       const versions = await (
-        await fetch(`${second.url}/api/v1/datasets/bo-cong-thuong/bi-ngat/versions`, { headers: { cookie: adminCookie } })
+        await fetch(`${second.url}/api/v1/datasets/bo-cong-thuong/bi-ngat/versions`, {
+          headers: { cookie: adminCookie },
+        })
       ).json();
       expect(versions.items).toEqual([]);
       // Only files some version holds may remain (the demo datasets', if any).
       const held = new Set<string>();
-      const list = await (await fetch(`${second.url}/api/v1/datasets?limit=500`, { headers: { cookie: adminCookie } })).json();
+      const list = await (
+        await fetch(`${second.url}/api/v1/datasets?limit=500`, { headers: { cookie: adminCookie } })
+      ).json();
       for (const d of list.items) {
-        const vs = await (await fetch(`${second.url}/api/v1/datasets/${d.org}/${d.name}/versions`, { headers: { cookie: adminCookie } })).json();
+        const vs = await (
+          await fetch(`${second.url}/api/v1/datasets/${d.org}/${d.name}/versions`, {
+            headers: { cookie: adminCookie },
+          })
+        ).json();
         for (const v of vs.items) held.add(v.sha256);
       }
       const leftovers = filesUnder(path.join(dataDir, "blobs")).filter((f) => !held.has(path.basename(f)));
