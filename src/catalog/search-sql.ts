@@ -4,7 +4,7 @@
  * Values are always parameters; the only SQL put together here is fixed text.
  */
 import { type SQL, sql } from "drizzle-orm";
-import type { Facet, SearchSort } from "./search-params.ts";
+import { FACETS, type Facet, type SearchSort } from "./search-params.ts";
 
 /** Which datasets a caller may see: every one, or (some of) the open ones plus those of some organizations. */
 export type VisibilityScope = { all: true } | { all: false; open: boolean; orgIds: string[] };
@@ -88,14 +88,15 @@ function orderOf(sort: SearchSort, after?: (string | number)[]): { order: SQL; a
   switch (sort) {
     case "relevance":
       return {
-        order: sql`r.score desc, r.updated_at desc, r.id desc`,
+        order: sql`r.score desc, r.updated_at desc nulls last, r.id desc nulls last`,
         after:
           after &&
           sql`(r.score, r.updated_at, r.id) < (${key(0)}::float8, ${key(1)}::timestamptz, ${key(2)}::uuid)`,
       };
     case "modified":
       return {
-        order: sql`r.updated_at desc, r.id desc`,
+        // "nulls last" as the index has it (both are not null, but the planner matches the words).
+        order: sql`r.updated_at desc nulls last, r.id desc nulls last`,
         after: after && sql`(r.updated_at, r.id) < (${key(0)}::timestamptz, ${key(1)}::uuid)`,
       };
     case "title":
@@ -131,12 +132,16 @@ export interface FacetRow {
   n: number;
 }
 
+/** A facet's number, the high part of its values' codes in `search_terms` (code = number × 2²⁴ + n). */
+const facetNumber = (facet: Facet) => FACETS.indexOf(facet) + 1;
+const CODE_BASE = 16_777_216;
+
 /**
  * Counts of the given facets' values over the matching datasets, each facet counted under every filter
  * but its own (so choosing a theme still shows how many datasets the other themes have), and the total
- * under all filters as the row with facet `''`. One pass, no intermediate table: each row notes how many
- * filters it misses and, if exactly one, which; a value counts where the row misses nothing or only the
- * value's own facet, and the empty term every row carries counts the rows that miss nothing.
+ * under all filters as the row with facet `''`. One pass over integer codes: each dataset notes how many
+ * filters it misses and, if exactly one, which facet's; a value counts where its dataset misses nothing or
+ * only the value's own facet, and code 0, which every dataset carries here, counts the ones missing nothing.
  */
 export function facetQuery(plan: SearchPlan, facets: Facet[], topN: number, selected: string[]): SQL {
   const countedActive = plan.filters.filter((f) => facets.includes(f.facet));
@@ -149,11 +154,11 @@ export function facetQuery(plan: SearchPlan, facets: Facet[], topN: number, sele
         );
   const missed =
     plan.filters.length === 0
-      ? sql`null::text`
+      ? sql`0`
       : sql`case ${sql.join(
-          plan.filters.map((f) => sql`when not (${filterSql(f)}) then ${f.facet}`),
+          plan.filters.map((f) => sql`when not (${filterSql(f)}) then ${sql.raw(String(facetNumber(f.facet)))}`),
           sql` `,
-        )} end`;
+        )} else 0 end`;
   // Rows worth reading: those passing every filter, or every filter but one whose facet is counted here.
   const rowsWanted = sql.join(
     [
@@ -162,22 +167,29 @@ export function facetQuery(plan: SearchPlan, facets: Facet[], topN: number, sele
     ].map((c) => sql`(${c})`),
     sql` or `,
   );
+  const facetOf = sql`code / ${sql.raw(String(CODE_BASE))}`;
   const onlyThese =
-    facets.length === FACET_COUNT ? sql`` : sql`and (term = '' or split_part(term, ':', 1) = any(${textArray(facets)}))`;
-  // count(*) FILTER rather than WHERE: PostgreSQL then hashes the groups instead of sorting every term.
-  return sql`with counted as (
-      select term, count(*) filter (where (misses = 0 or split_part(term, ':', 1) = missed) ${onlyThese})::int as n
+    facets.length === FACETS.length
+      ? sql``
+      : sql`and (code = 0 or ${facetOf} = any(${param(facets.map(facetNumber))}::int[]))`;
+  // count(*) FILTER rather than WHERE: PostgreSQL then hashes the groups instead of sorting every code.
+  return sql`with coded as (
+      select code, count(*) filter (where (misses = 0 or ${facetOf} = missed) ${onlyThese})::int as n
       from (
-        select unnest(s.terms || ''::text) as term, ${misses} as misses, ${missed} as missed
-        from ${fromSql(plan.text)}
-        where ${visibleSql(plan.scope)} and ${matchSql(plan.text)} and (${rowsWanted})
+        select unnest(m.codes || 0) as code, m.misses, m.missed
+        from (
+          select s.codes, ${misses} as misses, ${missed} as missed
+          from ${fromSql(plan.text)}
+          where ${visibleSql(plan.scope)} and ${matchSql(plan.text)} and (${rowsWanted})
+          offset 0 -- computes misses once per dataset, not once per code (the planner would inline them)
+        ) as m
       ) as u
-      group by term
+      group by code
+    ), counted as (
+      select coalesce(t.term, '') as term, c.n from coded c left join search_terms t on t.code = c.code
     )
     ${rankedFacets(sql`counted`, topN, selected)}`;
 }
-
-const FACET_COUNT = 9;
 
 /** The row of `dataset_facet_counts` that counts every organization's datasets together. */
 const ALL_ORGS = sql`'00000000-0000-0000-0000-000000000000'::uuid`;

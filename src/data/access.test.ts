@@ -51,9 +51,12 @@ describe.each(DATABASE_KINDS)("who may read a dataset's data, on %s", (database)
   it("logs reads of a private dataset with who read it, but not page reads of open data", async () => {
     await get("mat/rows?ma_tinh=01", member.headers);
     await get("mo/rows?ma_tinh=01");
-    const entries = await t.ctx.database.query<{ actor: string; action: string; resource: string; details: { query: string } }>(
-      "select actor, action, resource, details from audit_log where action = 'data.rows' order by seq",
-    );
+    const entries = await t.ctx.database.query<{
+      actor: string;
+      action: string;
+      resource: string;
+      details: { query: string };
+    }>("select actor, action, resource, details from audit_log where action = 'data.rows' order by seq");
     expect(entries.every((e) => e.resource === "dataset:bo-noi-vu/mat")).toBe(true);
     expect(entries.at(-1)).toMatchObject({ actor: `user:${member.id}`, details: { query: "ma_tinh=01" } });
   });

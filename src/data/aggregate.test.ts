@@ -52,7 +52,12 @@ describe("GET …/aggregate", () => {
       count_distinct_tinh: 1,
       count_doanh_thu: 4,
     });
-    expect(body.records[7]).toMatchObject({ ma_tinh: "92", count: 1, sum_doanh_thu: null, count_doanh_thu: 0 });
+    expect(body.records[7]).toMatchObject({
+      ma_tinh: "92",
+      count: 1,
+      sum_doanh_thu: null,
+      count_doanh_thu: 0,
+    });
   });
 
   it("sorts by a metric alias, descending, nulls last, and cuts at limit", async () => {
@@ -68,7 +73,9 @@ describe("GET …/aggregate", () => {
   });
 
   it("aggregates without groups, over filters and q", async () => {
-    expect((await get("metrics=count,sum:so_lao_dong")).json().records).toEqual([{ count: 12, sum_so_lao_dong: 728 }]);
+    expect((await get("metrics=count,sum:so_lao_dong")).json().records).toEqual([
+      { count: 12, sum_so_lao_dong: 728 },
+    ]);
     expect((await get("groupBy=hoat_dong&hoat_dong=true&ma_tinh[ne]=01")).json().records).toEqual([
       { hoat_dong: true, count: 5 },
     ]);

@@ -3,8 +3,8 @@ import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { versionSigningMessage } from "../catalog/versions.ts";
 import { type TestApp, testApp } from "../../test/helpers/test-app.ts";
+import { versionSigningMessage } from "../catalog/versions.ts";
 import { makeBusinesses } from "./testing.ts";
 
 describe("GET …/download.{format}", () => {
@@ -43,7 +43,9 @@ describe("GET …/download.{format}", () => {
     expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(Number(res.headers["content-length"])).toBe(res.rawPayload.length);
     const lines = res.rawPayload.subarray(3).toString("utf8").trimEnd().split("\n");
-    expect(lines[0]).toBe("id,ten,tinh,ma_tinh,doanh_thu,so_lao_dong,hoat_dong,ngay_dang_ky,cap_nhat,ghi_chu");
+    expect(lines[0]).toBe(
+      "id,ten,tinh,ma_tinh,doanh_thu,so_lao_dong,hoat_dong,ngay_dang_ky,cap_nhat,ghi_chu",
+    );
     expect(lines).toHaveLength(13);
     expect(lines[1]).toBe("1,Công ty Sông Hồng,Hà Nội,01,1500.5,120,true,2020-01-15,2024-03-01 08:30:00,");
     expect(lines[3]).toContain(",'=cmd|' /C calc'!A0");
@@ -85,7 +87,10 @@ describe("GET …/download.{format}", () => {
   it("NDJSON: one record a line, with q", async () => {
     const res = await download("download.ndjson?q=da nang");
     expect(res.headers["content-type"]).toBe("application/x-ndjson; charset=utf-8");
-    const lines = res.body.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = res.body
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((r) => r.id)).toEqual([3]);
   });
 
@@ -166,7 +171,10 @@ describe("GET …/download.{format}", () => {
     const res = await download("download.xlsx?q=ha noi&fields=id,tinh");
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    const values = workbook.worksheets[0]?.getSheetValues().slice(2).map((row) => (row as unknown[]).slice(1));
+    const values = workbook.worksheets[0]
+      ?.getSheetValues()
+      .slice(2)
+      .map((row) => (row as unknown[]).slice(1));
     expect(values).toEqual([
       [1, "Hà Nội"],
       [4, "Hà Nội"],
@@ -176,7 +184,12 @@ describe("GET …/download.{format}", () => {
   });
 
   it("refuses unknown fields and bad values before writing anything", async () => {
-    for (const file of ["download.csv?nope=1", "download.xlsx?fields=nope", "download.parquet?id=x", "download.json?sort=nope"]) {
+    for (const file of [
+      "download.csv?nope=1",
+      "download.xlsx?fields=nope",
+      "download.parquet?id=x",
+      "download.json?sort=nope",
+    ]) {
       const res = await download(file);
       expect(res.statusCode, file).toBe(400);
       expect(res.json().code).toBe("validation_failed");
@@ -191,6 +204,8 @@ describe("GET …/download.{format}", () => {
       ["dataset:so-tai-chinh/doanh-nghiep"],
     );
     expect(entries.length).toBeGreaterThan(5);
-    expect(new Set(entries.map((e) => e.details.format))).toEqual(new Set(["csv", "json", "ndjson", "parquet", "xlsx"]));
+    expect(new Set(entries.map((e) => e.details.format))).toEqual(
+      new Set(["csv", "json", "ndjson", "parquet", "xlsx"]),
+    );
   });
 });

@@ -2,10 +2,10 @@ import { createReadStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDataset } from "../catalog/service.ts";
-import { recordVersion } from "../catalog/versions.ts";
 import { makeDatasetWithRows } from "../../test/helpers/datasets.ts";
 import { type TestApp, testApp } from "../../test/helpers/test-app.ts";
+import { getDataset } from "../catalog/service.ts";
+import { recordVersion } from "../catalog/versions.ts";
 
 const ROWS = 1_200_000;
 const ROW_GROUP = 10_000;
@@ -83,7 +83,9 @@ describe("paging and totals over many row groups", () => {
     const seen: { id: number; diem: number | null }[] = [];
     let cursor: string | undefined;
     do {
-      const res = await get(`id[lt]=30000&sort=-diem&fields=id,diem&limit=4000${cursor ? `&cursor=${cursor}` : ""}`);
+      const res = await get(
+        `id[lt]=30000&sort=-diem&fields=id,diem&limit=4000${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(res.statusCode, res.body).toBe(200);
       seen.push(...res.json().records);
       cursor = res.json().nextCursor;
@@ -92,7 +94,10 @@ describe("paging and totals over many row groups", () => {
     expect(new Set(seen.map((r) => r.id)).size).toBe(30_000);
     const rank = (r: { diem: number | null }) => (r.diem === null ? -1 : r.diem);
     for (let i = 1; i < seen.length; i++) {
-      const [a, b] = [seen[i - 1], seen[i]] as [{ id: number; diem: number | null }, { id: number; diem: number | null }];
+      const [a, b] = [seen[i - 1], seen[i]] as [
+        { id: number; diem: number | null },
+        { id: number; diem: number | null },
+      ];
       const ordered = rank(a) > rank(b) || (rank(a) === rank(b) && a.id < b.id);
       expect(ordered, `row ${i}`).toBe(true);
     }
@@ -113,7 +118,9 @@ describe("paging and totals over many row groups", () => {
   it("pages deep with offset and with a cursor alike", async () => {
     const byOffset = (await get("fields=id&offset=1000000&limit=3")).json();
     expect(byOffset.records).toEqual([{ id: 1_000_000 }, { id: 1_000_001 }, { id: 1_000_002 }]);
-    const cursor = Buffer.from(JSON.stringify({ ...decode(byOffset.nextCursor), r: 1_100_000 })).toString("base64url");
+    const cursor = Buffer.from(JSON.stringify({ ...decode(byOffset.nextCursor), r: 1_100_000 })).toString(
+      "base64url",
+    );
     expect((await get(`fields=id&limit=1&cursor=${cursor}`)).json().records).toEqual([{ id: 1_100_001 }]);
   });
 });

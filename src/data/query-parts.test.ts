@@ -24,7 +24,11 @@ describe("identifiers and values", () => {
   it("binds every filter value as a parameter cast to the field's type", () => {
     const fields = [field("id", "integer"), field("tinh", "string"), field("ngay", "date")];
     const b = new Bindings();
-    const sql = parseFilters(fields, { "id[gte]": "5", tinh: "x'); DROP", "ngay[in]": "2024-01-01,2024-02-29", limit: "3" }, new Set(["limit"]))
+    const sql = parseFilters(
+      fields,
+      { "id[gte]": "5", tinh: "x'); DROP", "ngay[in]": "2024-01-01,2024-02-29", limit: "3" },
+      new Set(["limit"]),
+    )
       .map((f) => filterCondition(f, b))
       .join(" AND ");
     expect(sql).toBe('"id" >= $1::BIGINT AND "tinh" = $2::VARCHAR AND "ngay" IN ($3::DATE, $4::DATE)');
@@ -70,7 +74,10 @@ describe("identifiers and values", () => {
     ["time", "24:00:00"],
   ] as const)("refuses %s %s with validation_failed at the parameter", (type, text) => {
     expect(() => coerceValue(field("f", type), text, "/querystring/f")).toThrow(
-      expect.objectContaining({ code: "validation_failed", extras: { errors: [expect.objectContaining({ path: "/querystring/f" })] } }),
+      expect.objectContaining({
+        code: "validation_failed",
+        extras: { errors: [expect.objectContaining({ path: "/querystring/f" })] },
+      }),
     );
   });
 });
@@ -98,7 +105,11 @@ describe("search", () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "mekong-search-"));
-    engine = await createEngine({ blobRoot: path.join(dir, "blobs"), tempDir: path.join(dir, "tmp"), poolSize: 1 });
+    engine = await createEngine({
+      blobRoot: path.join(dir, "blobs"),
+      tempDir: path.join(dir, "tmp"),
+      poolSize: 1,
+    });
   });
   afterAll(async () => {
     await engine.close();
@@ -126,6 +137,7 @@ describe("search", () => {
     ["Hà Nội".normalize("NFD"), "noi"],
     ["giá 100% (VAT)", "100%"],
     ["a.b", "a.b"],
+    ["(?i)", "(?i"],
   ])("%s contains %s", async (text, q) => {
     expect(await matches(text, foldText(q))).toBe(true);
   });
@@ -135,9 +147,8 @@ describe("search", () => {
     ["axb", "a.b"],
     ["anything", ".*"],
     ["Huế", "hue)"],
-    ["(?i)", "(?i"],
   ])("%s does not contain %s (metacharacters are literal)", async (text, q) => {
-    expect(await matches(text, foldText(q))).toBe(q === "(?i" ? true : false);
+    expect(await matches(text, foldText(q))).toBe(false);
   });
 });
 

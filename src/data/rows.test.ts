@@ -92,7 +92,10 @@ describe.each(DATABASE_KINDS)("GET …/rows on %s", (database) => {
       ["ghi_chu[like]=hoa%", [10]],
       ["ma_tinh[like]=0_", [1, 4, 7, 11]],
       ["ghi_chu[null]=true", [1, 9]],
-      ["doanh_thu[null]=false&so_lao_dong[null]=false", idsWhere((b) => b.doanh_thu !== null && b.so_lao_dong !== null)],
+      [
+        "doanh_thu[null]=false&so_lao_dong[null]=false",
+        idsWhere((b) => b.doanh_thu !== null && b.so_lao_dong !== null),
+      ],
       ["hoat_dong=false", [3, 6, 9]],
       ["ngay_dang_ky=2020-01-15", [1, 10]],
       ["ngay_dang_ky[gte]=2022-01-01", [4, 8, 12]],
@@ -175,7 +178,9 @@ describe.each(DATABASE_KINDS)("GET …/rows on %s", (database) => {
         let cursor: string | undefined;
         let pages = 0;
         do {
-          const query = [`limit=5`, sort && `sort=${sort}`, cursor && `cursor=${cursor}`].filter(Boolean).join("&");
+          const query = [`limit=5`, sort && `sort=${sort}`, cursor && `cursor=${cursor}`]
+            .filter(Boolean)
+            .join("&");
           const res = await get(query);
           expect(res.statusCode, res.body).toBe(200);
           seen.push(...ids(res.json()));
@@ -183,7 +188,10 @@ describe.each(DATABASE_KINDS)("GET …/rows on %s", (database) => {
           pages++;
         } while (cursor && pages < 10);
         expect(pages, sort).toBe(3);
-        expect([...seen].sort((a, b) => a - b), sort).toEqual(BUSINESSES.map((b) => b.id));
+        expect(
+          [...seen].sort((a, b) => a - b),
+          sort,
+        ).toEqual(BUSINESSES.map((b) => b.id));
       }
     });
 
@@ -248,7 +256,10 @@ describe.each(DATABASE_KINDS)("GET …/rows on %s", (database) => {
       const empty = await t.app.inject({ method: "GET", url: "/api/v1/datasets/so-ke-hoach/trong/rows" });
       expect(empty.statusCode).toBe(404);
       expect(empty.json().code).toBe("version_not_found");
-      const missing = await t.app.inject({ method: "GET", url: "/api/v1/datasets/so-ke-hoach/khong-co/rows" });
+      const missing = await t.app.inject({
+        method: "GET",
+        url: "/api/v1/datasets/so-ke-hoach/khong-co/rows",
+      });
       expect(missing.json().code).toBe("dataset_not_found");
     });
   });

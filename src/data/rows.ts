@@ -60,7 +60,10 @@ export interface RowsPage {
 
 function cursorVersion(cursor: Cursor | undefined, version: number | undefined): number | undefined {
   if (cursor && version !== undefined && cursor.n !== version) {
-    throw invalidParameter("/querystring/cursor", `the cursor pages through version ${cursor.n}, not ${version}`);
+    throw invalidParameter(
+      "/querystring/cursor",
+      `the cursor pages through version ${cursor.n}, not ${version}`,
+    );
   }
   return version ?? cursor?.n;
 }
@@ -105,7 +108,8 @@ export async function readRows(
   request: RowsRequest,
 ): Promise<RowsPage> {
   const cursor = request.cursor ? decodeCursor(request.cursor) : undefined;
-  if (cursor && request.offset > 0) throw invalidParameter("/querystring/offset", "give either offset or cursor");
+  if (cursor && request.offset > 0)
+    throw invalidParameter("/querystring/offset", "give either offset or cursor");
   const source = await openVersion(ctx, dataset, cursorVersion(cursor, request.version));
   const fields = pickFields(source.fields, request.fields);
   const selection = parseSelection(source.fields, request.query, ROWS_PARAMETERS);

@@ -53,6 +53,7 @@ export function whereClause(
 export function pickFields(all: readonly DataField[], list: string | undefined): DataField[] {
   if (list === undefined || list === "") return [...all];
   const names = list.split(",");
-  if (new Set(names).size !== names.length) throw invalidParameter("/querystring/fields", "a field is named twice");
+  if (new Set(names).size !== names.length)
+    throw invalidParameter("/querystring/fields", "a field is named twice");
   return names.map((name) => requireField(all, name, "/querystring/fields"));
 }

@@ -293,6 +293,8 @@ export const datasetSearch = pgTable(
     document: tsvector("document").notNull(),
     /** Facet values as `facet:value` (`theme:AGRI`, `org:bo-cong-thuong`, `keyword:gia lua`, …). */
     terms: text("terms").array().notNull(),
+    /** The same values as codes from `search_terms` (facet number × 2²⁴ + n): integers count faster. */
+    codes: integer("codes").array().notNull().default(sql`'{}'::integer[]`),
   },
   (t) => [
     index("dataset_search_document_idx").using("gin", t.document),
@@ -302,6 +304,16 @@ export const datasetSearch = pgTable(
     index("dataset_search_title_idx").on(t.titleFolded, t.datasetId),
   ],
 );
+
+/**
+ * Every facet value a dataset has had, numbered: `code` = facet number (1 org, 2 theme, 3 format,
+ * 4 licence, 5 classification, 6 personalData, 7 frequency, 8 province, 9 keyword) × 2²⁴ + a serial.
+ * Written by the search trigger the first time a value is seen; values are never renumbered.
+ */
+export const searchTerms = pgTable("search_terms", {
+  code: integer("code").primaryKey(),
+  term: text("term").notNull().unique(),
+});
 
 /**
  * Facet counts of the live datasets per organization and openness, kept by the same trigger as

@@ -79,6 +79,14 @@ describe("bad input gives a stable code, never a crash", () => {
     });
   });
 
+  it("ragged_rows too when the extra fields come after more short rows than the rejects table keeps", async () => {
+    const csv = `a,b,c\n${"1,2\n".repeat(150)}1,2,3,4\n`;
+    await expect(h.ingest(await h.file("late-long.csv", csv))).rejects.toMatchObject({
+      code: "ragged_rows",
+      details: { expectedFields: 3, lines: [{ line: 152, text: "1,2,3,4", problem: "extra_fields" }] },
+    });
+  });
+
   it("malformed_file for a quote that never closes", async () => {
     await expect(h.ingest(await h.file("quote.csv", 'a,b\n1,"open\n2,3\n'))).rejects.toMatchObject({
       code: "malformed_file",

@@ -166,6 +166,16 @@ export function csvFailure(error: unknown, encoding: string): unknown {
       { cause: error },
     );
   }
+  const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(error.message);
+  if (columns && Number(columns[2]) > Number(columns[1]) && !Number.isNaN(line)) {
+    const text = excerpt(/Original Line: (.*)/.exec(error.message)?.[1] ?? "");
+    return new IngestError(
+      "ragged_rows",
+      `Line ${line} has more fields than the ${columns[1]} of the header; the extra values would be lost`,
+      { expectedFields: Number(columns[1]), lines: [{ line, text, problem: "extra_fields" }] },
+      { cause: error },
+    );
+  }
   if (/Expected Number of Columns|unterminated quote|CSV Error/i.test(error.message)) {
     const reason =
       error.message.split("\n").find((l) => /Expected|quote|Error/.test(l) && !l.startsWith("CSV Error")) ??

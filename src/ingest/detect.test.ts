@@ -105,6 +105,10 @@ describe("delimiters", () => {
   it("is not fooled by delimiters inside quotes or a comma in Vietnamese text", () => {
     expect(detectDelimiter('ten;dia_chi\n"An";"Số 1, Hà Nội"\n"Bình";"Huế, Việt Nam"\n', true)).toBe(";");
     expect(parseRecords('a,"b,""c""\nd",e\n', ",", 10, true)).toEqual([["a", 'b,"c"\nd', "e"]]);
+    expect(parseRecords("a||b\n1||2", "||", 10, true)).toEqual([
+      ["a", "b"],
+      ["1", "2"],
+    ]);
   });
 
   it("uses a long first line as evidence even without its end", () => {

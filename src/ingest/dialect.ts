@@ -38,9 +38,10 @@ export function parseRecords(
         } else inQuotes = false;
       } else field += ch;
     } else if (ch === '"' && field === "") inQuotes = true;
-    else if (ch === delimiter) {
+    else if (ch === delimiter || (delimiter.length > 1 && text.startsWith(delimiter, i))) {
       record.push(field);
       field = "";
+      i += delimiter.length - 1;
     } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
       endRecord();

@@ -11,15 +11,14 @@ import { readDatastoreQuery, resourceIdOf } from "./datastore-params.ts";
 import { datastoreColumns, runDatastoreQuery } from "./datastore-rows.ts";
 import { notFound, validationError } from "./errors.ts";
 import { parseResourceId } from "./names.ts";
-import { assertMayRead, findPackage } from "./packages.ts";
+import { assertMayRead, findPackageIfAny } from "./packages.ts";
 import type { DataDict } from "./params.ts";
 
 /** The dataset a DataStore resource id (or alias) stands for. @throws CkanError `Not Found Error` */
 export async function datastoreDataset(c: ActionContext, resourceId: string): Promise<LoadedDataset> {
   const ref = parseResourceId(resourceId)?.datasetId ?? resourceId;
-  const ds = await findPackage(c, ref).catch(() => {
-    throw notFound(`Resource "${resourceId}" was not found.`);
-  });
+  const ds = await findPackageIfAny(c, ref);
+  if (!ds) throw notFound(`Resource "${resourceId}" was not found.`);
   assertMayRead(c.actor, ds);
   if (ds.row.currentVersion === null) throw notFound(`Resource "${resourceId}" was not found.`);
   return ds;

@@ -11,7 +11,7 @@ import type { ActionContext } from "./action.ts";
 import { ckanFieldType, DATASTORE_ROWS_MAX } from "./datastore-types.ts";
 import { fromAppError, notAuthorized, validationError } from "./errors.ts";
 import { isUuid, parseCkanName, parseResourceId } from "./names.ts";
-import { findPackage } from "./packages.ts";
+import { findPackageIfAny } from "./packages.ts";
 import { type DataDict, requireString } from "./params.ts";
 
 interface TableUse {
@@ -60,9 +60,8 @@ async function rewriteTables(c: ActionContext, sql: string): Promise<string> {
   let bytes = Buffer.from(sql, "utf8");
   for (const use of uses) {
     const ref = parseResourceId(use.name)?.datasetId ?? use.name;
-    const ds = await findPackage(c, ref).catch(() => {
-      throw validationError({ query: [`relation "${use.name}" does not exist`] });
-    });
+    const ds = await findPackageIfAny(c, ref);
+    if (!ds) throw validationError({ query: [`relation "${use.name}" does not exist`] });
     const quoted = Buffer.from(`"${use.name.replaceAll('"', '""')}"`, "utf8");
     const bare = Buffer.from(use.name, "utf8");
     const written = bytes.subarray(use.at, use.at + quoted.length).equals(quoted) ? quoted : bare;

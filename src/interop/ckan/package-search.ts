@@ -18,12 +18,13 @@ import type { Actor } from "../../auth/permissions.ts";
 import type { Dataset } from "../../catalog/schemas.ts";
 import { type Facet, type SearchParams, type SearchResult, searchDatasets } from "../../catalog/search.ts";
 import { LICENCES } from "../../catalog/vocabularies.ts";
+import { AppError } from "../../errors.ts";
 import { listOrganizations } from "../../orgs/service.ts";
 import { type ActionContext, organizationOf } from "./action.ts";
 import { pyRepr, searchQueryError } from "./errors.ts";
 import { DOWNLOAD_FORMATS } from "./names.ts";
 import type { CkanDict } from "./package-dict.ts";
-import { findPackage, mayRead, packageOf, packagesOf } from "./packages.ts";
+import { findPackageIfAny, mayRead, packageOf, packagesOf } from "./packages.ts";
 import { type DataDict, readBool, readInt, readList, readString } from "./params.ts";
 import {
   FACET_FIELDS,
@@ -236,14 +237,17 @@ async function searchOnce(job: SearchJob): Promise<Answer> {
 
 async function exactMatch(c: ActionContext, actor: Actor, plan: SearchPlan) {
   const exact = plan.exact as NonNullable<SearchPlan["exact"]>;
-  const ds = await findPackage(c, exact.value).catch(() => undefined);
+  const ds = await findPackageIfAny(c, exact.value);
   const visible = ds && mayRead(actor, { orgId: ds.org.id, visibility: ds.row.visibility });
   return ds && visible ? { total: 1, results: [await packageOf(c, ds)] } : { total: 0, results: [] };
 }
 
 async function facetDisplayName(c: ActionContext, field: string, value: string): Promise<string> {
   if (field === "organization") {
-    const org = await organizationOf(c, value).catch(() => undefined);
+    const org = await organizationOf(c, value).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === "organization_not_found") return undefined;
+      throw error;
+    });
     return org?.title.trim() ? org.title : value;
   }
   if (field === "license_id") return LICENCES.find((l) => l.id === value)?.title ?? value;

@@ -12,7 +12,7 @@ import type { Queryable } from "../../db/client.ts";
 import { datasets, organizations } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
 import { type ActionContext, organizationOf } from "./action.ts";
-import { notAuthorized, notFound, validationError } from "./errors.ts";
+import { CkanError, notAuthorized, notFound } from "./errors.ts";
 import {
   ckanName,
   type DatasetRef,
@@ -51,6 +51,19 @@ export async function findPackage(c: ActionContext, idOrName: string): Promise<L
   }
 }
 
+/** Like `findPackage`, but undefined when there is no such dataset (other errors still throw). */
+export async function findPackageIfAny(
+  c: ActionContext,
+  idOrName: string,
+): Promise<LoadedDataset | undefined> {
+  try {
+    return await findPackage(c, idOrName);
+  } catch (error) {
+    if (error instanceof CkanError && error.type === "Not Found Error") return undefined;
+    throw error;
+  }
+}
+
 export function mayRead(actor: Actor, ds: { orgId: string; visibility: Dataset["visibility"] }): boolean {
   return can(actor, "dataset.read", { kind: "dataset", orgId: ds.orgId, visibility: ds.visibility });
 }
@@ -75,14 +88,23 @@ export async function packageOf(c: ActionContext, ds: LoadedDataset): Promise<Ck
   return packageDict({ dataset: toDataset(ds.row, ds.org.name), org, version, siteUrl: c.siteUrl });
 }
 
+/** How many search results are turned into packages at once (their lookups overlap on a pooled database). */
+const PACKAGES_AT_ONCE = 16;
+
 /** Package dictionaries for search results, in order (each dataset is reloaded for its version). */
 export async function packagesOf(c: ActionContext, items: Dataset[]): Promise<CkanDict[]> {
-  const out: CkanDict[] = [];
-  for (const item of items) {
-    const ds = await getDataset(c.ctx.db, item.org, item.name).catch(() => undefined);
-    if (ds) out.push(await packageOf(c, ds)); // a dataset deleted since the search is left out
+  const out: (CkanDict | undefined)[] = [];
+  for (let i = 0; i < items.length; i += PACKAGES_AT_ONCE) {
+    const batch = items.slice(i, i + PACKAGES_AT_ONCE).map(async (item) => {
+      const ds = await getDataset(c.ctx.db, item.org, item.name).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === "dataset_not_found") return undefined;
+        throw error;
+      });
+      return ds ? packageOf(c, ds) : undefined; // a dataset deleted since the search is left out
+    });
+    out.push(...(await Promise.all(batch)));
   }
-  return out;
+  return out.filter((p): p is CkanDict => p !== undefined);
 }
 
 export async function packageShow(c: ActionContext, data: DataDict): Promise<CkanDict> {
@@ -122,9 +144,3 @@ export async function packageList(c: ActionContext, data: DataDict): Promise<str
   // CKAN applies `limit` only when it is truthy: `limit=0` lists everything.
   return names.slice(offset, limit ? offset + limit : undefined);
 }
-
-export const requirePositiveLimit = (data: DataDict, key: string, max: number) => {
-  const n = readInt(data, key, { natural: true });
-  if (n !== undefined && n > max) throw validationError({ [key]: [`Must be at most ${max}`] });
-  return n;
-};

@@ -1,14 +1,20 @@
 /**
- * The OpenAPI 3.1 description of one dataset's rows API, written from the current version's Table
- * Schema: each column becomes typed filter parameters (`col`, `col[ne]`, `col[in]`, and `col[gt|gte|lt|lte]`
- * for ordered types) and a typed property of the records in the answer. Code generators and API
- * gateways can then treat a dataset as a typed API of its own.
+ * The OpenAPI 3.1 description of one dataset's rows API (`GET …/rows`), written from the current
+ * version's Table Schema: each column becomes typed filter parameters and a typed property of the
+ * records in the answer, so code generators and API gateways can treat a dataset as an API of its own.
+ *
+ * The route's own parameters come from the rows API's zod schema (`data/schemas.ts`), so their bounds
+ * cannot drift; the filter forms follow `data/filters.ts` (a test checks every operator is described).
  */
-import type { z } from "zod";
-import { type TableSchemaBody, TableSchemaField } from "../../catalog/table-schema.ts";
-
-type Field = z.infer<typeof TableSchemaField>;
-type JsonSchema = Record<string, unknown>;
+import { z } from "zod";
+import { RowsQuery } from "../../data/schemas.ts";
+import {
+  type Column,
+  columnsOf,
+  filterValueSchema,
+  type JsonSchema,
+  recordValueSchema,
+} from "./column-schemas.ts";
 
 export interface DatasetApiInput {
   /** Public base URL of the instance, no trailing slash. */
@@ -20,181 +26,99 @@ export interface DatasetApiInput {
   /** Whether anonymous callers may read it (the dataset is `open`). */
   isPublic: boolean;
   version: number | null;
-  /** The stored Table Schema (validated leniently: fields that do not parse are left out). */
+  /** The stored Table Schema. */
   schema: unknown;
 }
 
-/** The rows API's own query parameters; a column of the same name gets no bare equality filter. */
-export const CONTROL_PARAMETERS = [
-  "fields",
-  "q",
-  "sort",
-  "limit",
-  "offset",
-  "cursor",
-  "total",
-  "version",
-] as const;
-const ORDERED_TYPES = new Set<Field["type"]>(["integer", "number", "date", "datetime", "time", "year"]);
-const RANGE_OPERATORS = [
-  ["gt", "greater than"],
-  ["gte", "greater than or equal to"],
-  ["lt", "less than"],
-  ["lte", "less than or equal to"],
+type Parameter = { name: string; in: "query"; description: string; schema: JsonSchema } & JsonSchema;
+
+const ROWS_QUERY = z.toJSONSchema(RowsQuery, { io: "input", unrepresentable: "any" }) as {
+  properties: Record<string, JsonSchema>;
+};
+/** The rows API's own query parameters; a column named like one is filtered with `col[eq]`. */
+export const CONTROL_PARAMETERS = Object.keys(ROWS_QUERY.properties);
+
+/** Words for the parameters the rows API's schema leaves undescribed. */
+const CONTROL_HELP: Record<string, string> = {
+  limit: "Rows per page",
+  offset: "Rows to skip (prefer `cursor` for deep paging)",
+};
+
+const COMPARISONS = [
+  ["ne", "differs from"],
+  ["gt", "is greater than"],
+  ["gte", "is greater than or equal to"],
+  ["lt", "is less than"],
+  ["lte", "is less than or equal to"],
 ] as const;
 
-/** The fields of a stored Table Schema that are well-formed. */
-export function fieldsOf(schema: unknown): Field[] {
-  const fields = (schema as Partial<TableSchemaBody> | null)?.fields;
-  if (!Array.isArray(fields)) return [];
-  return fields.flatMap((f) => {
-    const parsed = TableSchemaField.safeParse(f);
-    return parsed.success ? [parsed.data] : [];
+const query = (name: string, description: string, schema: JsonSchema, extra: JsonSchema = {}): Parameter => ({
+  name,
+  in: "query",
+  description,
+  schema,
+  ...extra,
+});
+const csvList = (items: JsonSchema) => ({ type: "array", items, minItems: 1 });
+
+function controlParameters(columns: Column[]): Parameter[] {
+  const names = columns.map((c) => c.name);
+  const enumerated = (values: string[]) =>
+    values.length > 0 ? { type: "string", enum: values } : { type: "string" };
+  return Object.entries(ROWS_QUERY.properties).map(([name, { description, ...schema }]) => {
+    const text = String(description ?? CONTROL_HELP[name] ?? name);
+    // `fields` and `sort` are comma-separated lists of this dataset's columns: say which.
+    if (name === "fields")
+      return query(name, text, csvList(enumerated(names)), { style: "form", explode: false });
+    if (name === "sort") {
+      const keys = names.flatMap((n) => [n, `-${n}`]);
+      return query(name, text, csvList(enumerated(keys)), { style: "form", explode: false });
+    }
+    return query(name, text, schema);
   });
 }
 
-/** JSON Schema (2020-12, as OpenAPI 3.1 uses) of one value of the column, without null. */
-export function valueSchema(field: Field): JsonSchema {
-  const c = field.constraints ?? {};
-  const numeric = field.type === "integer" || field.type === "number" || field.type === "year";
-  const base: JsonSchema = {
-    integer: { type: "integer" },
-    number: { type: "number" },
-    year: { type: "integer" },
-    string: { type: "string" },
-    boolean: { type: "boolean" },
-    date: { type: "string", format: "date" },
-    datetime: { type: "string", format: "date-time" },
-    time: { type: "string", format: "time" },
-  }[field.type];
-  return {
-    ...base,
-    ...(numeric && typeof c.minimum === "number" ? { minimum: c.minimum } : {}),
-    ...(numeric && typeof c.maximum === "number" ? { maximum: c.maximum } : {}),
-    ...(field.type === "string" && c.minLength !== undefined ? { minLength: c.minLength } : {}),
-    ...(field.type === "string" && c.maxLength !== undefined ? { maxLength: c.maxLength } : {}),
-    ...(field.type === "string" && c.pattern ? { pattern: c.pattern } : {}),
-    ...(c.enum ? { enum: c.enum } : {}),
-  };
-}
-
-/** A column in an answer's records: its values, or null unless the column is required. */
-function columnSchema(f: Field): JsonSchema {
-  const { enum: allowed, ...value } = valueSchema(f);
-  const nullable = !f.constraints?.required;
-  return {
-    ...value,
-    ...(nullable ? { type: [value.type, "null"] } : {}),
-    ...(Array.isArray(allowed) ? { enum: nullable ? [...allowed, null] : allowed } : {}),
-    ...(f.title ? { title: f.title } : {}),
-    ...(f.description ? { description: f.description } : {}),
-  };
-}
-
-function recordSchema(fields: Field[]): JsonSchema {
-  return {
-    type: "object",
-    additionalProperties: false,
-    properties: Object.fromEntries(fields.map((f) => [f.name, columnSchema(f)])),
-  };
-}
-
-function filterParameters(fields: Field[]): JsonSchema[] {
-  return fields.flatMap((f) => {
-    const value = valueSchema(f);
-    const { enum: _allowed, ...bound } = value;
-    const label = f.title ? `${f.name} (${f.title})` : f.name;
-    const params: JsonSchema[] = [];
-    if (!(CONTROL_PARAMETERS as readonly string[]).includes(f.name)) {
-      params.push({
-        name: f.name,
-        in: "query",
-        description: `Rows whose ${label} equals this value.`,
-        schema: value,
-      });
+function filterParameters(columns: Column[]): Parameter[] {
+  return columns.flatMap((c) => {
+    const value = filterValueSchema(c);
+    const { enum: _allowed, ...comparable } = value;
+    const label = c.title ? `${c.name} (${c.title})` : c.name;
+    const equals = CONTROL_PARAMETERS.includes(c.name) ? `${c.name}[eq]` : c.name;
+    const params = [query(equals, `Rows whose ${label} equals this value.`, value)];
+    for (const [op, words] of COMPARISONS) {
+      if (op !== "ne" && c.type === "boolean") continue;
+      params.push(
+        query(
+          `${c.name}[${op}]`,
+          `Rows whose ${label} ${words} this value.`,
+          op === "ne" ? value : comparable,
+        ),
+      );
     }
     params.push(
-      {
-        name: `${f.name}[ne]`,
-        in: "query",
-        description: `Rows whose ${label} differs from this value.`,
-        schema: value,
-      },
-      {
-        name: `${f.name}[in]`,
-        in: "query",
-        description: `Rows whose ${label} is one of these comma-separated values.`,
-        style: "form",
-        explode: false,
-        schema: { type: "array", items: value, minItems: 1 },
-      },
+      query(
+        `${c.name}[in]`,
+        `Rows whose ${label} is one of these comma-separated values (\`\\,\` for a comma inside a value).`,
+        csvList(value),
+        { style: "form", explode: false },
+      ),
     );
-    if (ORDERED_TYPES.has(f.type)) {
-      for (const [op, words] of RANGE_OPERATORS) {
-        params.push({
-          name: `${f.name}[${op}]`,
-          in: "query",
-          description: `Rows whose ${label} is ${words} this value.`,
-          schema: bound,
-        });
-      }
+    if (c.type === "string") {
+      params.push(
+        query(
+          `${c.name}[like]`,
+          `Rows whose ${label} matches this SQL LIKE pattern (\`%\` any run, \`_\` one character).`,
+          {
+            type: "string",
+          },
+        ),
+      );
     }
+    params.push(
+      query(`${c.name}[null]`, `Rows whose ${label} is (true) or is not (false) empty.`, { type: "boolean" }),
+    );
     return params;
   });
-}
-
-function controlParameters(fields: Field[]): JsonSchema[] {
-  const names = fields.map((f) => f.name);
-  const list = (values: string[]) => ({
-    type: "array",
-    items: values.length > 0 ? { type: "string", enum: values } : { type: "string" },
-    minItems: 1,
-    uniqueItems: true,
-  });
-  return [
-    {
-      name: "fields",
-      in: "query",
-      description: "The columns to answer, comma-separated (all by default).",
-      style: "form",
-      explode: false,
-      schema: list(names),
-    },
-    {
-      name: "q",
-      in: "query",
-      description: "Full-text search over the text columns.",
-      schema: { type: "string" },
-    },
-    {
-      name: "sort",
-      in: "query",
-      description: "Columns to order by, comma-separated; `-column` orders descending.",
-      style: "form",
-      explode: false,
-      schema: list(names.flatMap((n) => [n, `-${n}`])),
-    },
-    { name: "limit", in: "query", description: "Rows per page.", schema: { type: "integer", minimum: 1 } },
-    { name: "offset", in: "query", description: "Rows to skip.", schema: { type: "integer", minimum: 0 } },
-    {
-      name: "cursor",
-      in: "query",
-      description: "The `nextCursor` of the previous page, to continue from there.",
-      schema: { type: "string" },
-    },
-    {
-      name: "total",
-      in: "query",
-      description: "Also count every matching row (`total` in the answer).",
-      schema: { type: "boolean" },
-    },
-    {
-      name: "version",
-      in: "query",
-      description: "The dataset version to read (the current one by default).",
-      schema: { type: "integer", minimum: 1 },
-    },
-  ];
 }
 
 const problem = (description: string) => ({
@@ -204,37 +128,50 @@ const problem = (description: string) => ({
 
 /** The OpenAPI 3.1 document of the dataset's rows API. */
 export function datasetOpenApi(input: DatasetApiInput) {
-  const fields = fieldsOf(input.schema);
+  const columns = columnsOf(input.schema);
   const path = `/api/v1/datasets/${encodeURIComponent(input.org)}/${encodeURIComponent(input.name)}`;
+  const id = `${input.org}/${input.name}`;
   return {
     openapi: "3.1.0",
     jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
     info: {
       title: `${input.title} — rows API`,
-      version: input.version === null ? "0" : String(input.version),
+      version: String(input.version ?? 0),
       description: [
         input.description?.trim(),
-        `Rows of the dataset ${input.org}/${input.name}${input.version ? ` (current version ${input.version})` : ""}, ` +
-          "filtered by column with typed parameters. Column types follow the dataset's Table Schema.",
+        `The rows of ${id}${input.version ? ` (version ${input.version} is current)` : ""}, filtered by column ` +
+          "with typed parameters; types follow the dataset's Table Schema. `version` reads an older version, " +
+          "whose columns may differ.",
       ]
         .filter(Boolean)
         .join("\n\n"),
     },
-    externalDocs: { description: "Table Schema of the dataset", url: `${input.base}${path}/schema` },
+    externalDocs: { description: "The dataset's Table Schema", url: `${input.base}${path}/schema` },
     servers: [{ url: input.base }],
+    // An open dataset may be read anonymously: the empty requirement is one of the alternatives.
     security: input.isPublic ? [{}, { bearer: [] }, { session: [] }] : [{ bearer: [] }, { session: [] }],
     paths: {
       [`${path}/rows`]: {
         get: {
           operationId: "listRows",
           summary: `Rows of ${input.title}`,
-          parameters: [...controlParameters(fields), ...filterParameters(fields)],
+          parameters: [...controlParameters(columns), ...filterParameters(columns)],
           responses: {
             "200": {
               description: "A page of rows",
-              content: { "application/json": { schema: { $ref: "#/components/schemas/RowsPage" } } },
+              content: {
+                "application/json": { schema: { $ref: "#/components/schemas/RowsPage" } },
+                "text/csv": {
+                  schema: {
+                    type: "string",
+                    description: "With `Accept: text/csv`: a header line, then one line per row",
+                  },
+                },
+              },
             },
-            "400": problem("A parameter is not valid"),
+            "400": problem(
+              "A parameter is not valid (unknown column or operator, a value of the wrong type)",
+            ),
             "401": problem("The dataset is not open: sign in or send a token"),
             "403": problem("You may not read this dataset"),
             "404": problem("No such dataset or version"),
@@ -248,16 +185,17 @@ export function datasetOpenApi(input: DatasetApiInput) {
         session: { type: "apiKey", in: "cookie", name: "mekong_session" },
       },
       schemas: {
-        Record: recordSchema(fields),
+        Record: {
+          type: "object",
+          description: "One row: the selected columns (all by default)",
+          additionalProperties: false,
+          properties: Object.fromEntries(columns.map((c) => [c.name, recordValueSchema(c)])),
+        },
         Field: {
           type: "object",
+          description: "A Table Schema field of the answer",
           required: ["name", "type"],
-          properties: {
-            name: { type: "string" },
-            type: { type: "string" },
-            title: { type: "string" },
-            description: { type: "string" },
-          },
+          properties: { name: { type: "string" }, type: { type: "string" } },
         },
         RowsPage: {
           type: "object",
@@ -265,8 +203,12 @@ export function datasetOpenApi(input: DatasetApiInput) {
           properties: {
             fields: { type: "array", items: { $ref: "#/components/schemas/Field" } },
             records: { type: "array", items: { $ref: "#/components/schemas/Record" } },
-            total: { type: "integer", minimum: 0, description: "Matching rows, when `total=true`" },
-            nextCursor: { type: ["string", "null"], description: "Pass as `cursor` for the next page" },
+            total: { type: "integer", minimum: 0, description: "Matching rows (see the `total` parameter)" },
+            totalEstimated: { type: "boolean", description: "Present (true) when `total` is an estimate" },
+            nextCursor: {
+              type: "string",
+              description: "Give as `cursor` for the next page; absent on the last",
+            },
           },
         },
         Problem: {
@@ -281,6 +223,13 @@ export function datasetOpenApi(input: DatasetApiInput) {
             code: { type: "string" },
             instance: { type: "string" },
             requestId: { type: "string" },
+            errors: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: { path: { type: "string" }, message: { type: "string" } },
+              },
+            },
           },
         },
       },

@@ -1,7 +1,10 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import ajvFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDatasetWithRows } from "../../../test/helpers/datasets.ts";
 import { type TestApp, type TestUser, testApp } from "../../../test/helpers/test-app.ts";
+import { FILTER_OPERATORS } from "../../data/filters.ts";
 import { datasetOpenApi } from "./dataset-openapi.ts";
 
 type Doc = Record<string, unknown> & {
@@ -27,6 +30,19 @@ async function expectValidOpenApi31(doc: Record<string, unknown>) {
     for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
     expect(node, ref).toBeDefined();
   }
+}
+
+/** Checks `value` against a schema of the document's components, as a client generated from it would. */
+function conformsTo(doc: Doc, schemaName: string, value: unknown) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  // ajv-formats is CommonJS: its plugin is the module and also its `default`.
+  ajvFormats.default(ajv);
+  const validate = ajv.compile({
+    $id: "https://mekong.test/openapi.json",
+    $ref: `#/components/schemas/${schemaName}`,
+    components: doc.components,
+  });
+  return validate(value) ? [] : (validate.errors ?? []);
 }
 
 const operation = (doc: Doc) => Object.values(doc.paths)[0]?.get;
@@ -59,6 +75,14 @@ describe("per-dataset OpenAPI document", () => {
         con_han: true,
         ngay_dang_kiem: "2024-03-01",
         cap_nhat_luc: "2024-03-01T09:30:00",
+      },
+      {
+        bien_so: "29C-999.99",
+        so_cho: 2 ** 53, // beyond Number.MAX_SAFE_INTEGER: answered as decimal text
+        tai_trong_tan: null,
+        con_han: null,
+        ngay_dang_kiem: null,
+        cap_nhat_luc: null,
       },
     ];
     await makeDatasetWithRows(t.ctx, {
@@ -98,14 +122,20 @@ describe("per-dataset OpenAPI document", () => {
     expect(param(doc, "so_cho")?.schema).toEqual({ type: "integer" });
     expect(param(doc, "so_cho[gte]")?.schema).toEqual({ type: "integer" });
     expect(param(doc, "ngay_dang_kiem[lt]")?.schema).toEqual({ type: "string", format: "date" });
-    expect(param(doc, "cap_nhat_luc[gt]")?.schema).toEqual({ type: "string", format: "date-time" });
+    expect(param(doc, "cap_nhat_luc[gt]")?.schema).toMatchObject({
+      type: "string",
+      pattern: expect.any(String),
+    });
     expect(param(doc, "tai_trong_tan[lte]")?.schema).toEqual({ type: "number" });
     expect(param(doc, "con_han")?.schema).toEqual({ type: "boolean" });
-    expect(names).toContain("bien_so[in]");
-    // Text and booleans have no order: no range filters for them.
-    expect(names).not.toContain("bien_so[gte]");
+    expect(param(doc, "con_han[null]")?.schema).toEqual({ type: "boolean" });
+    expect(names).toEqual(expect.arrayContaining(["bien_so[in]", "bien_so[like]", "bien_so[gte]"]));
+    // Booleans have no order, and only text has LIKE.
     expect(names).not.toContain("con_han[lt]");
+    expect(names).not.toContain("so_cho[like]");
     expect(param(doc, "sort")?.schema.items).toMatchObject({ enum: expect.arrayContaining(["-so_cho"]) });
+    expect(param(doc, "limit")?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 10_000 });
+    expect(param(doc, "total")?.schema).toMatchObject({ enum: ["exact", "estimate", "none"] });
 
     const record = doc.components.schemas.Record?.properties ?? {};
     expect(Object.keys(record)).toEqual([
@@ -116,14 +146,39 @@ describe("per-dataset OpenAPI document", () => {
       "ngay_dang_kiem",
       "cap_nhat_luc",
     ]);
-    expect(record.so_cho).toEqual({ type: ["integer", "null"] });
-    expect(record.cap_nhat_luc).toEqual({ type: ["string", "null"], format: "date-time" });
+    expect(record.tai_trong_tan).toEqual({ type: ["number", "null"] });
     expect(Object.keys(doc.components.schemas.RowsPage?.properties ?? {})).toEqual([
       "fields",
       "records",
       "total",
+      "totalEstimated",
       "nextCursor",
     ]);
+  });
+
+  it("describes every filter operator the rows API accepts", async () => {
+    const doc = (
+      await t.app.inject({ url: `/api/v1/datasets/${org}/phuong-tien-dang-kiem/openapi.json` })
+    ).json() as Doc;
+    const names = paramNames(doc);
+    for (const op of FILTER_OPERATORS.filter((o) => o !== "eq")) expect(names).toContain(`bien_so[${op}]`);
+  });
+
+  it("types the records the rows API really answers", async () => {
+    const doc = (
+      await t.app.inject({ url: `/api/v1/datasets/${org}/phuong-tien-dang-kiem/openapi.json` })
+    ).json() as Doc;
+    const rows = await t.app.inject({
+      url: `/api/v1/datasets/${org}/phuong-tien-dang-kiem/rows?total=exact&limit=2`,
+    });
+    expect(rows.statusCode, rows.body).toBe(200);
+    const answer = rows.json();
+    expect(answer.records).toHaveLength(2);
+    expect(answer.records.map((r: { so_cho: unknown }) => typeof r.so_cho)).toEqual(["number", "string"]);
+    expect(conformsTo(doc, "RowsPage", answer)).toEqual([]);
+    // And the schema is not vacuous: a wrongly typed value is caught.
+    const wrong = { ...answer, records: [{ ...answer.records[0], so_cho: "bốn mươi lăm" }] };
+    expect(conformsTo(doc, "RowsPage", wrong)).not.toEqual([]);
   });
 
   it("is readable exactly by those who may read the dataset", async () => {
@@ -162,7 +217,7 @@ describe("datasetOpenApi", () => {
       schema: { fields, missingValues: [""] },
     }) as unknown as Doc;
 
-  it("carries the Table Schema's constraints, titles and required columns into the schemas", async () => {
+  it("carries the Table Schema's constraints, titles and required columns into the records", async () => {
     const doc = build([
       {
         name: "ma_co_so",
@@ -175,25 +230,37 @@ describe("datasetOpenApi", () => {
       { name: "nam_thanh_lap", type: "year" },
       { name: "gio_mo_cua", type: "time" },
       { name: "limit", type: "integer", description: "giới hạn giường bệnh" },
-      { name: "BAD NAME", type: "string" },
+      { name: "Cột cũ", type: "geopoint" },
     ]);
     await expectValidOpenApi31(doc);
     const record = doc.components.schemas.Record?.properties ?? {};
     expect(record.ma_co_so).toEqual({ type: "string", pattern: "^[0-9]{5}$", title: "Mã cơ sở" });
-    expect(record.hang).toEqual({ type: ["string", "null"], enum: ["I", "II", "III", null] });
-    expect(record.so_giuong).toEqual({ type: ["integer", "null"], minimum: 0, maximum: 5000 });
+    expect(record.hang).toEqual({ enum: ["I", "II", "III", null] });
+    expect(record.so_giuong).toEqual({
+      anyOf: [
+        { type: "integer", minimum: 0, maximum: 5000 },
+        { type: "string", pattern: "^-?\\d+$", description: "an integer beyond ±2^53, as decimal text" },
+        { type: "null" },
+      ],
+    });
     expect(record.nam_thanh_lap).toEqual({ type: ["integer", "null"] });
-    expect(record.gio_mo_cua).toEqual({ type: ["string", "null"], format: "time" });
-    // A malformed field is left out rather than breaking the document.
-    expect(record["BAD NAME"]).toBeUndefined();
+    expect(record.gio_mo_cua).toMatchObject({ type: ["string", "null"], pattern: expect.any(String) });
+    // A field the rows API reads as text (unknown type, unusual name) is described as text.
+    expect(record["Cột cũ"]).toEqual({ type: ["string", "null"] });
+
+    expect(
+      conformsTo(doc, "Record", { ma_co_so: "01234", hang: null, so_giuong: 120, nam_thanh_lap: 1998 }),
+    ).toEqual([]);
+    expect(conformsTo(doc, "Record", { ma_co_so: "01234", hang: "IV" })).not.toEqual([]);
+    expect(conformsTo(doc, "Record", { ma_co_so: null })).not.toEqual([]);
 
     expect(param(doc, "hang")?.schema).toEqual({ type: "string", enum: ["I", "II", "III"] });
-    // Range filters compare, they do not pick from the list.
-    expect(param(doc, "so_giuong[gt]")?.schema).toEqual({ type: "integer", minimum: 0, maximum: 5000 });
-    // A column named like a control parameter keeps its operators but not the bare equality filter.
+    // Filters compare against any value: the column's bounds and list do not narrow them.
+    expect(param(doc, "so_giuong[gt]")?.schema).toEqual({ type: "integer" });
+    expect(param(doc, "hang[gte]")?.schema).toEqual({ type: "string" });
+    // A column named like a route parameter is filtered with the explicit [eq] form.
     expect(paramNames(doc).filter((n) => n === "limit")).toHaveLength(1);
-    expect(param(doc, "limit")?.schema).toEqual({ type: "integer", minimum: 1 });
-    expect(paramNames(doc)).toContain("limit[gte]");
+    expect(param(doc, "limit[eq]")?.schema).toEqual({ type: "integer" });
     expect((doc.info as { version: string }).version).toBe("3");
   });
 
