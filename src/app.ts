@@ -14,11 +14,6 @@ import { registerHistoryRoutes } from "./catalog/history-routes.ts";
 import { registerLicenceAndThemeRoutes } from "./catalog/licences-routes.ts";
 import { registerDatasetRoutes } from "./catalog/routes.ts";
 import { registerVersionRoutes } from "./catalog/version-routes.ts";
-import { registerSchemaRoutes } from "./ingest/schema-routes.ts";
-import { registerCkanApi } from "./interop/ckan/routes.ts";
-import { registerDcatRoutes } from "./interop/dcat/routes.ts";
-import { registerDatasetOpenApiRoute } from "./interop/openapi/routes.ts";
-import { registerUploadRoutes } from "./ingest/upload-routes.ts";
 import type { AppContext } from "./context.ts";
 import { registerDataRoutes } from "./data/routes.ts";
 import { registerSqlRoutes } from "./data/sql-routes.ts";
@@ -32,6 +27,11 @@ import {
   installProblemHandling,
   sendProblem,
 } from "./http/problems.ts";
+import { registerSchemaRoutes } from "./ingest/schema-routes.ts";
+import { registerUploadRoutes } from "./ingest/upload-routes.ts";
+import { registerCkanApi } from "./interop/ckan/routes.ts";
+import { registerDcatRoutes } from "./interop/dcat/routes.ts";
+import { registerDatasetOpenApiRoute } from "./interop/openapi/routes.ts";
 import { registerJobRoutes } from "./jobs/routes.ts";
 import { registerHealth } from "./ops/health.ts";
 import { createMetrics, type Metrics, registerMetrics } from "./ops/metrics.ts";

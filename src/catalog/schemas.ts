@@ -24,8 +24,7 @@ export const DatasetUpdate = DatasetMetadata.extend({
   title: z.string().trim().min(1).max(500).optional(),
   description: z.string().max(50_000).nullable().optional(),
   visibility: z.enum(VISIBILITIES).optional(),
-})
-  .refine((v) => Object.keys(v).length > 0, "give at least one field to change");
+}).refine((v) => Object.keys(v).length > 0, "give at least one field to change");
 export type DatasetUpdate = z.infer<typeof DatasetUpdate>;
 
 export const Dataset = z.object({

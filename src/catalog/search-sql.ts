@@ -19,7 +19,8 @@ export interface FacetFilter {
 export type TextMatch =
   | { kind: "none" }
   | { kind: "words"; words: string[] }
-  | { kind: "typo"; text: string; threshold: number };
+  /** Titles by trigram word similarity, at the threshold the caller set (`pg_trgm.word_similarity_threshold`). */
+  | { kind: "typo"; text: string };
 
 export interface SearchPlan {
   scope: VisibilityScope;

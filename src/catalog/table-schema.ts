@@ -4,7 +4,16 @@
  */
 import { z } from "zod";
 
-export const FIELD_TYPES = ["integer", "number", "string", "boolean", "date", "datetime", "time", "year"] as const;
+export const FIELD_TYPES = [
+  "integer",
+  "number",
+  "string",
+  "boolean",
+  "date",
+  "datetime",
+  "time",
+  "year",
+] as const;
 
 const Parse = z.strictObject({
   dateFormat: z.string().max(50).optional(),
@@ -46,11 +55,13 @@ export const TableSchemaBody = z
   .superRefine((s, ctx) => {
     const names = new Set<string>();
     s.fields.forEach((f, i) => {
-      if (names.has(f.name)) ctx.addIssue({ code: "custom", path: ["fields", i, "name"], message: `duplicate field ${f.name}` });
+      if (names.has(f.name))
+        ctx.addIssue({ code: "custom", path: ["fields", i, "name"], message: `duplicate field ${f.name}` });
       names.add(f.name);
     });
     (s.primaryKey ?? []).forEach((k, i) => {
-      if (!names.has(k)) ctx.addIssue({ code: "custom", path: ["primaryKey", i], message: `no field named ${k}` });
+      if (!names.has(k))
+        ctx.addIssue({ code: "custom", path: ["primaryKey", i], message: `no field named ${k}` });
     });
   });
 export type TableSchemaBody = z.infer<typeof TableSchemaBody>;

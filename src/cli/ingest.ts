@@ -56,16 +56,27 @@ async function ingestLocally(file: string, flags: IngestFlags): Promise<number> 
       throw err;
     });
     if (!ds) {
-      await createDataset(ctx.db, ctx.audit, { id: null as unknown as string, name: "system:cli" }, {
-        org,
-        name,
-        title: flags.title ?? name,
-        visibility: (flags.visibility as "draft") ?? "draft",
-      });
+      await createDataset(
+        ctx.db,
+        ctx.audit,
+        { id: null as unknown as string, name: "system:cli" },
+        {
+          org,
+          name,
+          title: flags.title ?? name,
+          visibility: (flags.visibility as "draft") ?? "draft",
+        },
+      );
       ds = await getDataset(ctx.db, org, name);
     }
     const size = statSync(file).size;
-    progress.start(Number(mb(size)), 0, { stage: "detect", done: "0.0", size: mb(size), rows: 0, rate: "0 MB" });
+    progress.start(Number(mb(size)), 0, {
+      stage: "detect",
+      done: "0.0",
+      size: mb(size),
+      rows: 0,
+      rate: "0 MB",
+    });
     const started = Date.now();
     const version = await ingestUpload(ctx, {
       ds,
@@ -91,7 +102,9 @@ async function ingestLocally(file: string, flags: IngestFlags): Promise<number> 
     });
     progress.update(Number(mb(size)), { stage: "done  ", done: mb(size), rows: version.rows });
     progress.stop();
-    console.log(`${version.id}: ${version.rows} rows, ${version.bytes} bytes Parquet, sha256 ${version.sha256}`);
+    console.log(
+      `${version.id}: ${version.rows} rows, ${version.bytes} bytes Parquet, sha256 ${version.sha256}`,
+    );
     return 0;
   } finally {
     progress.stop();
@@ -126,13 +139,25 @@ async function ingestRemotely(file: string, flags: IngestFlags): Promise<number>
     const res = await fetch(`${base}/api/v1/datasets`, {
       method: "POST",
       headers: { ...auth, "content-type": "application/json" },
-      body: JSON.stringify({ org, name, title: flags.title ?? name, visibility: flags.visibility ?? "draft" }),
+      body: JSON.stringify({
+        org,
+        name,
+        title: flags.title ?? name,
+        visibility: flags.visibility ?? "draft",
+      }),
     });
-    if (res.status !== 201 && res.status !== 409) throw new Error(`creating ${org}/${name}: ${await res.text()}`);
+    if (res.status !== 201 && res.status !== 409)
+      throw new Error(`creating ${org}/${name}: ${await res.text()}`);
   }
   const size = statSync(file).size;
   const progress = bar("MB");
-  progress.start(Number(mb(size)), 0, { stage: "upload", done: "0.0", size: mb(size), rows: 0, rate: "0 MB" });
+  progress.start(Number(mb(size)), 0, {
+    stage: "upload",
+    done: "0.0",
+    size: mb(size),
+    rows: 0,
+    rate: "0 MB",
+  });
   const started = Date.now();
   const body = multipartBody(file, (sent) =>
     progress.update(Number(mb(sent)), {
@@ -154,7 +179,12 @@ async function ingestRemotely(file: string, flags: IngestFlags): Promise<number>
     progress.setTotal(100);
     for (;;) {
       const job = (await (await fetch(jobUrl, { headers: auth })).json()) as Record<string, unknown>;
-      progress.update(Math.round(Number(job.progress) * 100), { stage: "ingest", done: "", size: "", rows: 0 });
+      progress.update(Math.round(Number(job.progress) * 100), {
+        stage: "ingest",
+        done: "",
+        size: "",
+        rows: 0,
+      });
       if (job.state === "succeeded") {
         answer = job.result as Record<string, unknown>;
         break;
@@ -188,7 +218,10 @@ export function registerIngestCommand(program: Command) {
     .option("--format <format>", "force the format instead of detecting it")
     .option("--encoding <encoding>", "force the text encoding (e.g. windows-1258)")
     .option("--sheet <name>", "the XLSX sheet to read (default: the first)")
-    .option("--server <url>", "upload to a running Mekong (token from MEKONG_TOKEN) instead of the data directory")
+    .option(
+      "--server <url>",
+      "upload to a running Mekong (token from MEKONG_TOKEN) instead of the data directory",
+    )
     .option("--data <dir>", "data directory (default ./data or MEKONG_DATA_DIR)")
     .action((file: string, flags: IngestFlags) =>
       runCommand(async () => {

@@ -48,7 +48,10 @@ describe("schema corrections", () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ n: 2, mode: "schema", rows: 3 });
-    const schema = await t.app.inject({ url: `/api/v1/datasets/${org.name}/dang-ky/schema`, headers: editor.headers });
+    const schema = await t.app.inject({
+      url: `/api/v1/datasets/${org.name}/dang-ky/schema`,
+      headers: editor.headers,
+    });
     expect(schema.json().fields[0].title).toBe("Mã tỉnh");
     const [row] = await t.ctx.database.query<{ blob_key: string }>(
       "select blob_key from dataset_versions where n = 2 and dataset_id = (select id from datasets where name = 'dang-ky')",
@@ -64,7 +67,9 @@ describe("schema corrections", () => {
   });
 
   it("refuses values that do not fit, naming the field and samples, and keeps the dataset as it was", async () => {
-    const before = (await t.app.inject({ url: `/api/v1/datasets/${org.name}/dang-ky`, headers: editor.headers })).json();
+    const before = (
+      await t.app.inject({ url: `/api/v1/datasets/${org.name}/dang-ky`, headers: editor.headers })
+    ).json();
     const res = await put({
       fields: [
         field("ma_tinh", "integer", { constraints: { required: true } }),
@@ -78,7 +83,9 @@ describe("schema corrections", () => {
     expect(res.json().code).toBe("schema_mismatch");
     const problems = res.json().problems as { field: string; problem: string }[];
     expect(problems.map((p) => p.field)).toEqual(expect.arrayContaining(["ngay", "online"]));
-    const after = (await t.app.inject({ url: `/api/v1/datasets/${org.name}/dang-ky`, headers: editor.headers })).json();
+    const after = (
+      await t.app.inject({ url: `/api/v1/datasets/${org.name}/dang-ky`, headers: editor.headers })
+    ).json();
     expect(after.currentVersion).toBe(before.currentVersion);
   });
 
@@ -94,7 +101,10 @@ describe("schema corrections", () => {
   it("lets members read the schema but not change it", async () => {
     const member = await t.makeUser();
     await t.addMember(org.name, member.id, "member");
-    expect((await t.app.inject({ url: `/api/v1/datasets/${org.name}/dang-ky/schema`, headers: member.headers })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ url: `/api/v1/datasets/${org.name}/dang-ky/schema`, headers: member.headers }))
+        .statusCode,
+    ).toBe(200);
     const res = await t.app.inject({
       method: "PUT",
       url: `/api/v1/datasets/${org.name}/dang-ky/schema`,

@@ -52,8 +52,12 @@ export function castExpression(col: string, from: string, field: Field): string 
         ? `TRY_CAST(try_strptime(${text}, ${quote(parse.dateFormat)}) AS ${target})`
         : `TRY_CAST(${text} AS ${target})`;
     case "boolean": {
-      const trues = (parse.trueValues ?? ["true", "có", "yes", "1"]).map((v) => quote(v.toLowerCase())).join(", ");
-      const falses = (parse.falseValues ?? ["false", "không", "no", "0"]).map((v) => quote(v.toLowerCase())).join(", ");
+      const trues = (parse.trueValues ?? ["true", "có", "yes", "1"])
+        .map((v) => quote(v.toLowerCase()))
+        .join(", ");
+      const falses = (parse.falseValues ?? ["false", "không", "no", "0"])
+        .map((v) => quote(v.toLowerCase()))
+        .join(", ");
       return `CASE WHEN lower(${text}) IN (${trues}) THEN true WHEN lower(${text}) IN (${falses}) THEN false END`;
     }
     default:
@@ -77,7 +81,10 @@ export async function changeSchema(
   const missing = schema.fields.filter((f) => !existing.has(f.name)).map((f) => f.name);
   const extra = [...existing.keys()].filter((n) => !schema.fields.some((f) => f.name === n));
   if (missing.length || extra.length) {
-    throw new AppError("schema_mismatch", "the schema must list exactly the dataset's columns", { missing, extra });
+    throw new AppError("schema_mismatch", "the schema must list exactly the dataset's columns", {
+      missing,
+      extra,
+    });
   }
 
   const castOf = (f: Field) => castExpression(f.name, existing.get(f.name) ?? "VARCHAR", f);
@@ -120,7 +127,12 @@ export async function changeSchema(
  * Rejects the re-cast, before anything is written, when values would be lost, required cells are empty
  * or the primary key repeats. One scan counts every field's failures; samples are fetched only for those.
  */
-async function assertFits(ctx: AppContext, source: string, schema: TableSchemaBody, castOf: (f: Field) => string) {
+async function assertFits(
+  ctx: AppContext,
+  source: string,
+  schema: TableSchemaBody,
+  castOf: (f: Field) => string,
+) {
   const missing = schema.missingValues.map(quote).join(", ") || "''";
   const lostWhere = (f: Field) =>
     `${ident(f.name)} IS NOT NULL AND trim(CAST(${ident(f.name)} AS VARCHAR)) NOT IN (${missing}) AND (${castOf(f)}) IS NULL`;
@@ -128,7 +140,9 @@ async function assertFits(ctx: AppContext, source: string, schema: TableSchemaBo
     `count(*) FILTER (WHERE ${lostWhere(f)}) AS lost_${i}`,
     `count(*) FILTER (WHERE (${castOf(f)}) IS NULL) AS empty_${i}`,
   ]);
-  const [row] = await ctx.engine.query<Record<string, number>>(`SELECT ${counts.join(", ")} FROM read_parquet(${source})`);
+  const [row] = await ctx.engine.query<Record<string, number>>(
+    `SELECT ${counts.join(", ")} FROM read_parquet(${source})`,
+  );
   const problems: { field: string; problem: string; samples: unknown[] }[] = [];
   for (const [i, f] of schema.fields.entries()) {
     const lost = Number(row?.[`lost_${i}`] ?? 0);
@@ -136,7 +150,11 @@ async function assertFits(ctx: AppContext, source: string, schema: TableSchemaBo
       const samples = await ctx.engine.query<{ v: string }>(
         `SELECT DISTINCT CAST(${ident(f.name)} AS VARCHAR) AS v FROM read_parquet(${source}) WHERE ${lostWhere(f)} LIMIT 5`,
       );
-      problems.push({ field: f.name, problem: `${lost} values are not ${f.type}`, samples: samples.map((s) => s.v) });
+      problems.push({
+        field: f.name,
+        problem: `${lost} values are not ${f.type}`,
+        samples: samples.map((s) => s.v),
+      });
     }
     const empty = Number(row?.[`empty_${i}`] ?? 0);
     if (f.constraints?.required && empty > 0) {
@@ -152,8 +170,13 @@ async function assertFits(ctx: AppContext, source: string, schema: TableSchemaBo
        HAVING count(*) > 1 OR ${keyFields.map((_, i) => `k${i} IS NULL`).join(" OR ")} LIMIT 5`,
     );
     if (dups.length) {
-      problems.push({ field: schema.primaryKey.join(","), problem: "primary key values repeat or are empty", samples: dups });
+      problems.push({
+        field: schema.primaryKey.join(","),
+        problem: "primary key values repeat or are empty",
+        samples: dups,
+      });
     }
   }
-  if (problems.length) throw new AppError("schema_mismatch", "the data does not fit the new schema", { problems });
+  if (problems.length)
+    throw new AppError("schema_mismatch", "the data does not fit the new schema", { problems });
 }

@@ -22,12 +22,18 @@ export function registerSchemaRoutes(app: FastifyInstance, ctx: AppContext) {
   r.get(
     "/api/v1/datasets/:org/:name/schema",
     {
-      schema: { tags, summary: "The dataset's current Table Schema", params: DatasetParams, response: { 200: z.unknown() } },
+      schema: {
+        tags,
+        summary: "The dataset's current Table Schema",
+        params: DatasetParams,
+        response: { 200: z.unknown() },
+      },
       config: { access: { action: "dataset.read", resource: access.resource } },
     },
     async (req) => {
       const ds = access.datasetOf(req);
-      if (!ds.row.tableSchema) throw new AppError("version_not_found", "the dataset has no schema before its first upload");
+      if (!ds.row.tableSchema)
+        throw new AppError("version_not_found", "the dataset has no schema before its first upload");
       return ds.row.tableSchema;
     },
   );

@@ -49,7 +49,8 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: AppContext) {
         config: { access: { action: "dataset.write", resource: access.resource } },
       },
       async (req, reply) => {
-        if (!req.isMultipart()) throw new AppError("unsupported_media_type", "send the file as multipart/form-data");
+        if (!req.isMultipart())
+          throw new AppError("unsupported_media_type", "send the file as multipart/form-data");
         const part = await req.file();
         if (!part) throw new AppError("upload_missing_file", "add the file as a multipart part named `file`");
         const uploadKey = `uploads/${randomUUID()}`;
@@ -58,14 +59,23 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: AppContext) {
           stored = await ctx.blobs.put(uploadKey, part.file, { maxBytes: ctx.config.uploadLimitBytes });
         } catch (err) {
           await ctx.blobs.delete(uploadKey).catch(() => {});
-          if (err instanceof BlobTooLargeError || (err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") {
-            throw new AppError("payload_too_large", `files may have at most ${ctx.config.uploadLimitBytes} bytes`);
+          if (
+            err instanceof BlobTooLargeError ||
+            (err as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE"
+          ) {
+            throw new AppError(
+              "payload_too_large",
+              `files may have at most ${ctx.config.uploadLimitBytes} bytes`,
+            );
           }
           throw err;
         }
         if (part.file.truncated) {
           await ctx.blobs.delete(uploadKey).catch(() => {});
-          throw new AppError("payload_too_large", `files may have at most ${ctx.config.uploadLimitBytes} bytes`);
+          throw new AppError(
+            "payload_too_large",
+            `files may have at most ${ctx.config.uploadLimitBytes} bytes`,
+          );
         }
         const q = req.query;
         const options: UploadOptions = {
@@ -81,12 +91,25 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: AppContext) {
         const ds = access.datasetOf(req);
         const userId = req.actor.kind === "user" ? req.actor.id : null;
         if (stored.bytes <= ctx.config.ingestSyncMaxBytes) {
-          const version = await ingestUpload(ctx, { ds, uploadKey, options, actor: actorName(req.actor), userId });
+          const version = await ingestUpload(ctx, {
+            ds,
+            uploadKey,
+            options,
+            actor: actorName(req.actor),
+            userId,
+          });
           return reply.code(201).send(version);
         }
         const job = await enqueueJob(ctx.db, {
           type: INGEST_JOB,
-          payload: { datasetId: ds.row.id, org: ds.org.name, name: ds.row.name, uploadKey, options: { ...options }, userId },
+          payload: {
+            datasetId: ds.row.id,
+            org: ds.org.name,
+            name: ds.row.name,
+            uploadKey,
+            options: { ...options },
+            userId,
+          },
           createdBy: userId,
           orgId: ds.org.id,
           maxAttempts: 1,

@@ -2,19 +2,10 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_KINDS } from "../../test/helpers/databases.ts";
+import { multipart } from "../../test/helpers/multipart.ts";
 import { type TestApp, type TestUser, testApp } from "../../test/helpers/test-app.ts";
 import { jobHandlers } from "../jobs/handlers.ts";
 import { startWorker } from "../jobs/worker.ts";
-
-/** A multipart/form-data body with one file part, as a browser or curl -F sends it. */
-export function multipart(filename: string, content: Buffer | string, field = "file") {
-  const boundary = "----mekongtest7MA4YWxkTrZu0gW";
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), Buffer.from(content), Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 const CSV = "ma_tinh,ten_tinh,so_doanh_nghiep\n01,Hà Nội,1200\n79,TP. Hồ Chí Minh,2300\n48,Đà Nẵng,450\n";
 
@@ -24,7 +15,10 @@ describe.each(DATABASE_KINDS)("uploads on %s", (database) => {
   let org: { name: string };
 
   beforeAll(async () => {
-    t = await testApp({ database, env: { MEKONG_UPLOAD_LIMIT_BYTES: "200000", MEKONG_INGEST_SYNC_MAX_BYTES: "1000" } });
+    t = await testApp({
+      database,
+      env: { MEKONG_UPLOAD_LIMIT_BYTES: "200000", MEKONG_INGEST_SYNC_MAX_BYTES: "1000" },
+    });
     org = await t.makeOrg();
     editor = await t.makeUser();
     await t.addMember(org.name, editor.id, "editor");
@@ -66,7 +60,9 @@ describe.each(DATABASE_KINDS)("uploads on %s", (database) => {
     const res = await upload("doanh-nghiep", "dn.csv", CSV);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ n: 1, rows: 3, mode: "replace" });
-    const schema = (await t.app.inject({ url: `/api/v1/datasets/${org.name}/doanh-nghiep/schema`, headers: editor.headers })).json();
+    const schema = (
+      await t.app.inject({ url: `/api/v1/datasets/${org.name}/doanh-nghiep/schema`, headers: editor.headers })
+    ).json();
     expect(schema.fields.map((f: { name: string; type: string }) => [f.name, f.type])).toEqual([
       ["ma_tinh", "string"],
       ["ten_tinh", "string"],
@@ -75,11 +71,23 @@ describe.each(DATABASE_KINDS)("uploads on %s", (database) => {
   });
 
   it("appends and upserts into new versions", async () => {
-    const appended = await upload("doanh-nghiep", "more.csv", "ma_tinh,ten_tinh,so_doanh_nghiep\n31,Hải Phòng,300\n", "?mode=append");
+    const appended = await upload(
+      "doanh-nghiep",
+      "more.csv",
+      "ma_tinh,ten_tinh,so_doanh_nghiep\n31,Hải Phòng,300\n",
+      "?mode=append",
+    );
     expect(appended.json()).toMatchObject({ n: 2, rows: 4, mode: "append" });
-    const noKey = await upload("doanh-nghiep", "u.csv", "ma_tinh,ten_tinh,so_doanh_nghiep\n01,Hà Nội,1\n", "?mode=upsert");
+    const noKey = await upload(
+      "doanh-nghiep",
+      "u.csv",
+      "ma_tinh,ten_tinh,so_doanh_nghiep\n01,Hà Nội,1\n",
+      "?mode=upsert",
+    );
     expect(noKey.json().code).toBe("primary_key_required");
-    const schema = (await t.app.inject({ url: `/api/v1/datasets/${org.name}/doanh-nghiep/schema`, headers: editor.headers })).json();
+    const schema = (
+      await t.app.inject({ url: `/api/v1/datasets/${org.name}/doanh-nghiep/schema`, headers: editor.headers })
+    ).json();
     const keyed = await t.app.inject({
       method: "PUT",
       url: `/api/v1/datasets/${org.name}/doanh-nghiep/schema`,
@@ -98,11 +106,21 @@ describe.each(DATABASE_KINDS)("uploads on %s", (database) => {
 
   it("makes a job of a large file and reports its progress to the end", async () => {
     await createDataset("lon");
-    const rows = Array.from({ length: 400 }, (_, i) => `${String(i % 63).padStart(2, "0")},Tỉnh ${i},${i * 7}`);
+    const rows = Array.from(
+      { length: 400 },
+      (_, i) => `${String(i % 63).padStart(2, "0")},Tỉnh ${i},${i * 7}`,
+    );
     const res = await upload("lon", "lon.csv", `ma_tinh,ten,gia_tri\n${rows.join("\n")}\n`);
     expect(res.statusCode, res.body).toBe(202);
     const jobUrl = res.headers.location as string;
-    const worker = startWorker({ db: t.ctx.db, handlers: jobHandlers(t.ctx), concurrency: 1, leaseSeconds: 30, pollMs: 50, log: t.app.log });
+    const worker = startWorker({
+      db: t.ctx.db,
+      handlers: jobHandlers(t.ctx),
+      concurrency: 1,
+      leaseSeconds: 30,
+      pollMs: 50,
+      log: t.app.log,
+    });
     try {
       let job: { state: string; progress: number; result: { n: number; rows: number } };
       do {
@@ -123,14 +141,20 @@ describe.each(DATABASE_KINDS)("uploads on %s", (database) => {
     const before = await blobFiles();
     const cases: [string, Buffer | string, string][] = [
       ["empty.csv", "", "empty_file"],
-      ["garbage.csv", Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 37) % 256)), "unsupported_format"],
+      [
+        "garbage.csv",
+        Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 37) % 256)),
+        "unsupported_format",
+      ],
     ];
     for (const [filename, content, code] of cases) {
       const res = await upload("hong", filename, content);
       expect(res.statusCode, `${filename}: ${res.body}`).toBe(422);
       expect(res.json().code).toBe(code);
     }
-    const ds = (await t.app.inject({ url: `/api/v1/datasets/${org.name}/hong`, headers: editor.headers })).json();
+    const ds = (
+      await t.app.inject({ url: `/api/v1/datasets/${org.name}/hong`, headers: editor.headers })
+    ).json();
     expect(ds.currentVersion).toBeNull();
     expect(await blobFiles()).toEqual(before);
   });

@@ -5,15 +5,28 @@
  * The upload blob is deleted at the end whatever happens; intermediate Parquet files are removed unless
  * a version holds them, so a failed ingest leaves nothing behind.
  */
+
+import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
 import type { LoadedDataset } from "../catalog/service.ts";
-import { getVersion, recordVersion, referencedBlobKeys, type Version, type VersionMode } from "../catalog/versions.ts";
+import {
+  getVersion,
+  recordVersion,
+  referencedBlobKeys,
+  type Version,
+  type VersionMode,
+} from "../catalog/versions.ts";
 import type { AppContext } from "../context.ts";
 import { AppError, isErrorCode } from "../errors.ts";
-import { IngestError, type IngestOptions, type IngestProgress, ingestFile, type TableSchema } from "./index.ts";
+import {
+  IngestError,
+  type IngestOptions,
+  type IngestProgress,
+  ingestFile,
+  type TableSchema,
+} from "./index.ts";
 
 export type UploadMode = Exclude<VersionMode, "schema">;
 
@@ -58,7 +71,10 @@ export async function ingestUpload(ctx: AppContext, run: UploadRun): Promise<Ver
   try {
     const current = ds.row.currentVersion ? await getVersion(ctx.db, ds) : undefined;
     if ((options.mode === "append" || options.mode === "upsert") && !current) {
-      throw new AppError("no_current_version", `${ds.org.name}/${ds.row.name} has no version to ${options.mode} to`);
+      throw new AppError(
+        "no_current_version",
+        `${ds.org.name}/${ds.row.name} has no version to ${options.mode} to`,
+      );
     }
     const currentSchema = current?.tableSchema as TableSchema | undefined;
     if (options.mode === "upsert" && !currentSchema?.primaryKey?.length) {
@@ -141,7 +157,9 @@ async function mergeVersions(
     await ctx.engine.query(
       `COPY (${keep} UNION ALL SELECT ${columns} FROM read_parquet(${added})) TO ${quote(out)} (FORMAT parquet, COMPRESSION zstd)`,
     );
-    const [count] = await ctx.engine.query<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM read_parquet(${quote(out)})`);
+    const [count] = await ctx.engine.query<{ n: number }>(
+      `SELECT count(*)::BIGINT AS n FROM read_parquet(${quote(out)})`,
+    );
     const stored = await ctx.blobs.putContentAddressed(createReadStream(out));
     return { key: stored.key, sha256: stored.sha256, bytes: stored.bytes, rows: Number(count?.n ?? 0) };
   } finally {

@@ -16,9 +16,21 @@ const EXPECTED_NAMES = ["Nguyễn Văn Ánh", "Trần Thị Bích Ngọc", "Lê 
 describe("encodings", () => {
   it.each([
     ["UTF-8", Buffer.from(VIETNAMESE_CSV), "utf-8"],
-    ["UTF-8 with BOM", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(VIETNAMESE_CSV)]), "utf-8"],
-    ["UTF-16 LE", Buffer.concat([Buffer.from([0xff, 0xfe]), encodeAs(VIETNAMESE_CSV, "utf16le")]), "utf-16le"],
-    ["UTF-16 BE", Buffer.concat([Buffer.from([0xfe, 0xff]), encodeAs(VIETNAMESE_CSV, "utf16be")]), "utf-16be"],
+    [
+      "UTF-8 with BOM",
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(VIETNAMESE_CSV)]),
+      "utf-8",
+    ],
+    [
+      "UTF-16 LE",
+      Buffer.concat([Buffer.from([0xff, 0xfe]), encodeAs(VIETNAMESE_CSV, "utf16le")]),
+      "utf-16le",
+    ],
+    [
+      "UTF-16 BE",
+      Buffer.concat([Buffer.from([0xfe, 0xff]), encodeAs(VIETNAMESE_CSV, "utf16be")]),
+      "utf-16be",
+    ],
     ["Windows-1258", encodeWindows1258(VIETNAMESE_CSV), "windows-1258"],
     ["TCVN3", encodeAs(VIETNAMESE_CSV, "tcvn"), "tcvn3"],
     ["VISCII", encodeAs(VIETNAMESE_CSV, "viscii"), "viscii"],
@@ -31,7 +43,9 @@ describe("encodings", () => {
     expect(rows[3]?.tinh_thanh_pho).toBe("Đắk Lắk");
     // a code page chosen by scoring is a guess, and the result says so
     const guessed = !encoding.startsWith("utf");
-    expect(result.warnings).toEqual(guessed ? [expect.stringContaining(`read as ${encoding} (detected)`)] : []);
+    expect(result.warnings).toEqual(
+      guessed ? [expect.stringContaining(`read as ${encoding} (detected)`)] : [],
+    );
   });
 
   it("takes a forced encoding over detection", async () => {

@@ -91,8 +91,9 @@ export function registerCkanApi(app: FastifyInstance, ctx: AppContext) {
       const action = findAction(name);
       if (!action) throw new CkanBadRequest(`Action name not known: ${name}`);
       const data = requestData(req);
-      // JSONP, as CKAN serves it: only for GET, and always as an anonymous caller, so a page on another
-      // site cannot read what the visitor's session may see.
+      // JSONP, as CKAN serves it: a request naming a callback is answered as to an anonymous caller (so a
+      // page on another site cannot read what the visitor's session may see), and wrapped when it is a GET.
+      const hasCallback = "callback" in data;
       const callback = req.method === "GET" ? data.callback : undefined;
       if (callback !== undefined && (typeof callback !== "string" || !JSONP_CALLBACK.test(callback))) {
         throw new CkanBadRequest("the JSONP callback must be a JavaScript identifier");
@@ -102,7 +103,7 @@ export function registerCkanApi(app: FastifyInstance, ctx: AppContext) {
       const siteUrl = siteUrlOf(ctx, req);
       const c: ActionContext = {
         ctx,
-        actor: callback === undefined ? req.actor : ANONYMOUS,
+        actor: hasCallback ? ANONYMOUS : req.actor,
         siteUrl,
         currentUrl: req.url,
         orgCache: new Map(),
