@@ -157,7 +157,9 @@ export function facetQuery(plan: SearchPlan, facets: Facet[], topN: number, sele
     plan.filters.length === 0
       ? sql`0`
       : sql`case ${sql.join(
-          plan.filters.map((f) => sql`when not (${filterSql(f)}) then ${sql.raw(String(facetNumber(f.facet)))}`),
+          plan.filters.map(
+            (f) => sql`when not (${filterSql(f)}) then ${sql.raw(String(facetNumber(f.facet)))}`,
+          ),
           sql` `,
         )} else 0 end`;
   // Rows worth reading: those passing every filter, or every filter but one whose facet is counted here.
@@ -199,9 +201,20 @@ const ALL_ORGS = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
 function keptRowsVisible(scope: VisibilityScope, perOrganization: boolean): SQL {
   if (scope.all) return perOrganization ? sql`c.org_id <> ${ALL_ORGS}` : sql`c.org_id = ${ALL_ORGS}`;
   const parts: SQL[] = [];
-  if (scope.open) parts.push(perOrganization ? sql`c.is_open and c.org_id <> ${ALL_ORGS}` : sql`c.is_open and c.org_id = ${ALL_ORGS}`);
-  if (scope.orgIds.length > 0) parts.push(sql`not c.is_open and c.org_id = any(${param(scope.orgIds)}::uuid[])`);
-  return parts.length === 0 ? sql`false` : sql`(${sql.join(parts.map((p) => sql`(${p})`), sql` or `)})`;
+  if (scope.open)
+    parts.push(
+      perOrganization
+        ? sql`c.is_open and c.org_id <> ${ALL_ORGS}`
+        : sql`c.is_open and c.org_id = ${ALL_ORGS}`,
+    );
+  if (scope.orgIds.length > 0)
+    parts.push(sql`not c.is_open and c.org_id = any(${param(scope.orgIds)}::uuid[])`);
+  return parts.length === 0
+    ? sql`false`
+    : sql`(${sql.join(
+        parts.map((p) => sql`(${p})`),
+        sql` or `,
+      )})`;
 }
 
 /**

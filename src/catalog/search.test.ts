@@ -346,6 +346,8 @@ describe.each(DATABASE_KINDS)("dataset search on %s", (database) => {
         headers: admin.headers,
       });
       expect(res.json().code).toBe("validation_failed");
+      const tooMany = await t.app.inject({ url: `/api/v1/datasets?theme=${Array(51).fill("x").join(",")}` });
+      expect(tooMany.json().code).toBe("validation_failed");
       const none = await search("limit=0", admin);
       expect(none.items).toEqual([]);
       expect(none.total).toBe(5);

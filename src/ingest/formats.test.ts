@@ -142,6 +142,15 @@ describe("JSON", () => {
     ]);
   });
 
+  it("keeps a key that first appears after DuckDB's default sample", async () => {
+    const lines = Array.from({ length: 25_000 }, (_, i) =>
+      JSON.stringify(i < 24_999 ? { a: i } : { a: i, late: "x" }),
+    );
+    const result = await h.ingest(await h.file("late-key.ndjson", `${lines.join("\n")}\n`));
+    expect(result.schema.fields.map((f) => f.name)).toEqual(["a", "late"]);
+    expect((await h.rows(result)).at(-1)).toEqual({ a: 24_999, late: "x" });
+  });
+
   it("ingests NDJSON", async () => {
     const result = await h.ingest(
       await h.file("rows.ndjson", '{"a": 1, "b": "x"}\n{"a": 2, "b": null}\n\n{"a": 3}\n'),

@@ -1,6 +1,6 @@
 // JSON (an array of objects) and NDJSON as a relation of text columns, so they are inferred and cast by the
 // same SQL as CSV: every key read as VARCHAR (numbers and booleans as their JSON text, nested values as
-// JSON), missing values applied. Keys are found by DuckDB's sample of the first objects.
+// JSON), missing values applied. Keys are found by DuckDB over the whole file.
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { EngineQueryError } from "../engine/index.ts";
@@ -26,9 +26,14 @@ function jsonFailure(error: unknown): unknown {
   );
 }
 
+/**
+ * `read_json(…)`: with `columns`, every key as given; without, DuckDB finds the keys — over the whole file
+ * (`sample_size = -1`), since a key first seen after its default sample of 20,480 objects would otherwise
+ * be dropped without a word.
+ */
 function readJson(table: Pick<JsonTable, "path" | "format">, columns?: string): string {
   const options = [`format = ${literal(table.format)}`, "records = true", "maximum_object_size = 67108864"];
-  if (columns) options.push(`columns = ${columns}`);
+  options.push(columns ? `columns = ${columns}` : "sample_size = -1");
   return `read_json(${literal(table.path)}, ${options.join(", ")})`;
 }
 

@@ -117,6 +117,15 @@ describe.each(DATABASE_KINDS)("CKAN Action API on %s", (database) => {
       );
       expectError(privately, 403, "Authorization Error");
       expect((await get("status_show", { callback: "alert(1)//" })).statusCode).toBe(400);
+      const posted = await postAction(
+        f.t,
+        "package_show",
+        { id: f.ids.internal, callback: "cb" },
+        {
+          authorization: f.memberToken,
+        },
+      );
+      expectError(posted, 403, "Authorization Error");
     });
 
     it("describes actions with help_show", async () => {

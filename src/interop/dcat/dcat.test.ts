@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import type { Store } from "n3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDatasetWithRows } from "../../../test/helpers/datasets.ts";
 import { type TestApp, type TestUser, testApp } from "../../../test/helpers/test-app.ts";
 import type { Version } from "../../catalog/versions.ts";
+import { DOWNLOAD_FORMATS } from "../../data/download.ts";
 import { EXPORT_BATCH } from "./queries.ts";
 import { parseRdf } from "./rdf-parsing.ts";
 
@@ -163,15 +165,20 @@ describe("DCAT-AP export", () => {
       `${BASE}/api/v1/datasets/${org}/san-luong-lua/schema`,
     ]);
     const downloads = one(g, ds, `${NS.dcat}distribution`).flatMap((d) => one(g, d, `${NS.dcat}downloadURL`));
+    // One distribution per format the download routes serve, each at a URL that answers.
     expect(downloads.sort()).toEqual(
-      ["csv", "json", "ndjson", "parquet", "xlsx"].map(
-        (e) => `${BASE}/api/v1/datasets/${org}/san-luong-lua/download.${e}`,
-      ),
+      [...DOWNLOAD_FORMATS].sort().map((e) => `${BASE}/api/v1/datasets/${org}/san-luong-lua/download.${e}`),
     );
+    for (const url of downloads) expect((await get(t, url.replace(BASE, ""))).statusCode, url).toBe(200);
+    // The Parquet distribution's size and checksum are those of the file the download serves.
     const parquet = `${ds}#distribution-parquet`;
-    expect(one(g, parquet, `${NS.dcat}byteSize`)).toEqual([String(rice.bytes)]);
+    const file = await get(t, `/api/v1/datasets/${org}/san-luong-lua/download.parquet`);
+    expect(file.rawPayload.length).toBe(rice.bytes);
+    expect(one(g, parquet, `${NS.dcat}byteSize`)).toEqual([String(file.rawPayload.length)]);
     const checksum = one(g, parquet, `${NS.spdx}checksum`)[0] as string;
-    expect(one(g, checksum, `${NS.spdx}checksumValue`)).toEqual([rice.sha256]);
+    expect(one(g, checksum, `${NS.spdx}checksumValue`)).toEqual([
+      createHash("sha256").update(file.rawPayload).digest("hex"),
+    ]);
     const service = `${ds}#rows-api`;
     expect(one(g, service, `${NS.dcat}endpointURL`)).toEqual([
       `${BASE}/api/v1/datasets/${org}/san-luong-lua/rows`,
