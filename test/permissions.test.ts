@@ -40,6 +40,48 @@ const EDITORS: Role[] = ["editor", "orgAdmin", "platformAdmin"];
 const CASES: Case[] = [
   { method: "GET", url: "/api/v1/keys", path: () => "/api/v1/keys", allowed: EVERYONE },
   {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/rows",
+    path: (f) => `/api/v1/datasets/${f.dataset}/rows`,
+    allowed: MEMBERS,
+  },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/aggregate",
+    path: (f) => `/api/v1/datasets/${f.dataset}/aggregate?groupBy=ma_tinh&metrics=count`,
+    allowed: MEMBERS,
+  },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/download.csv",
+    path: (f) => `/api/v1/datasets/${f.dataset}/download.csv`,
+    allowed: MEMBERS,
+  },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/download.json",
+    path: (f) => `/api/v1/datasets/${f.dataset}/download.json`,
+    allowed: MEMBERS,
+  },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/download.ndjson",
+    path: (f) => `/api/v1/datasets/${f.dataset}/download.ndjson`,
+    allowed: MEMBERS,
+  },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/download.parquet",
+    path: (f) => `/api/v1/datasets/${f.dataset}/download.parquet`,
+    allowed: MEMBERS,
+  },
+  {
+    method: "GET",
+    url: "/api/v1/datasets/:org/:name/download.xlsx",
+    path: (f) => `/api/v1/datasets/${f.dataset}/download.xlsx`,
+    allowed: MEMBERS,
+  },
+  {
     method: "POST",
     url: "/api/v1/sql",
     path: () => "/api/v1/sql",

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Store } from "n3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATABASE_KINDS } from "../../../test/helpers/databases.ts";
 import { makeDatasetWithRows } from "../../../test/helpers/datasets.ts";
 import { type TestApp, type TestUser, testApp } from "../../../test/helpers/test-app.ts";
 import type { Version } from "../../catalog/versions.ts";
@@ -33,7 +34,7 @@ const datasetsIn = (g: Store) =>
     .sort();
 const one = (g: Store, s: string, p: string) => g.getObjects(s, p, null).map((o) => o.value);
 
-describe("DCAT-AP export", () => {
+describe.each(DATABASE_KINDS)("DCAT-AP export on %s", (database) => {
   let t: TestApp;
   let member: TestUser;
   let rice: Version;
@@ -136,6 +137,7 @@ describe("DCAT-AP export", () => {
     expect(datasetsIn(g)).toEqual([`${org}/thuy-san`]);
     const view = one(g, `${BASE}/catalog`, `${NS.hydra}view`)[0] as string;
     expect(new URL(view).searchParams.get("modified_since")).toBe(since);
+    expect(one(g, view, `${NS.hydra}totalItems`)).toEqual(["1"]);
     expect(datasetsIn(await graphOf(await get(t, "/catalog.ttl?modified_since=2000-01-01")))).toHaveLength(5);
 
     const bad = await get(t, "/catalog.ttl?modified_since=yesterday");
@@ -235,12 +237,12 @@ describe("DCAT-AP export", () => {
   });
 });
 
-describe("DCAT-AP export of a large catalog", () => {
+describe.each(DATABASE_KINDS)("DCAT-AP export of a large catalog on %s", (database) => {
   let t: TestApp;
   const total = EXPORT_BATCH * 10 + 37;
 
   beforeAll(async () => {
-    t = await testApp();
+    t = await testApp({ database });
     const org = await t.makeOrg({ name: "tong-cuc-thong-ke" });
     // Straight into the table: thousands of datasets through the API would only slow the test down.
     await t.ctx.database.query(
