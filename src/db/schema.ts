@@ -287,7 +287,7 @@ export const datasetSearch = pgTable(
     /** Whether everyone may see the dataset (visibility `open`); the rest only its organization's members. */
     isOpen: boolean("is_open").notNull(),
     updatedAt: tstz("updated_at").notNull(),
-    /** Title folded (lowercase, no diacritics, đ→d): sort key and trigram target for typos. */
+    /** Title folded (lowercase, no diacritics, đ→d): the `title` sort key. */
     titleFolded: text("title_folded").notNull(),
     /** Weighted document: A title (vi + en), B keywords, C description (vi + en), D column names and titles. */
     document: tsvector("document").notNull(),
@@ -299,7 +299,6 @@ export const datasetSearch = pgTable(
   (t) => [
     index("dataset_search_document_idx").using("gin", t.document),
     index("dataset_search_terms_idx").using("gin", t.terms),
-    index("dataset_search_title_trgm_idx").using("gin", sql`${t.titleFolded} gin_trgm_ops`),
     index("dataset_search_updated_idx").on(t.updatedAt.desc(), t.datasetId.desc()),
     index("dataset_search_title_idx").on(t.titleFolded, t.datasetId),
   ],
@@ -314,6 +313,17 @@ export const searchTerms = pgTable("search_terms", {
   code: integer("code").primaryKey(),
   term: text("term").notNull().unique(),
 });
+
+/**
+ * The words of every title seen (folded, 3+ letters or digits), with a trigram index: a misspelt query
+ * word is replaced by its closest title words. Kept by the search trigger; words are never removed (a
+ * word no title has any more only adds an alternative that matches nothing).
+ */
+export const searchWords = pgTable(
+  "search_words",
+  { word: text("word").primaryKey() },
+  (t) => [index("search_words_trgm_idx").using("gin", sql`${t.word} gin_trgm_ops`)],
+);
 
 /**
  * Facet counts of the live datasets per organization and openness, kept by the same trigger as
