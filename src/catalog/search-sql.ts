@@ -15,12 +15,11 @@ export interface FacetFilter {
   terms: string[];
 }
 
-/** How the text of a query is matched: words as full-text (the last as a prefix), or titles by trigrams. */
-export type TextMatch =
-  | { kind: "none" }
-  | { kind: "words"; words: string[] }
-  /** Titles by trigram word similarity, at the threshold the caller set (`pg_trgm.word_similarity_threshold`). */
-  | { kind: "typo"; text: string };
+/**
+ * How the text of a query is matched: its words as full text (every word, the last as a prefix), or —
+ * forgiving typos — each word as itself or one of its closest title words, in titles only.
+ */
+export type TextMatch = { kind: "none" } | { kind: "words" | "typo"; words: string[] };
 
 export interface SearchPlan {
   scope: VisibilityScope;
@@ -40,30 +39,19 @@ export function visibleSql(scope: VisibilityScope, alias: SQL = sql`s`): SQL {
 
 /** The FROM clause: the documents, and the query computed once (not per row). */
 function fromSql(text: TextMatch): SQL {
-  if (text.kind === "words") {
-    return sql`dataset_search s cross join mekong_search_query(${textArray(text.words)}) as tsq`;
-  }
-  if (text.kind === "typo") return sql`dataset_search s cross join mekong_fold(${text.text}) as typed`;
-  return sql`dataset_search s`;
+  if (text.kind === "none") return sql`dataset_search s`;
+  const query = text.kind === "words" ? sql`mekong_search_query` : sql`mekong_typo_query`;
+  return sql`dataset_search s cross join ${query}(${textArray(text.words)}) as tsq`;
 }
 
-function matchSql(text: TextMatch): SQL {
-  if (text.kind === "words") return sql`s.document @@ tsq`;
-  // `%>` is word similarity (the best-matching stretch of the title), served by the trigram index.
-  if (text.kind === "typo") return sql`s.title_folded %> typed`;
-  return sql`true`;
-}
+const matchSql = (text: TextMatch): SQL => (text.kind === "none" ? sql`true` : sql`s.document @@ tsq`);
 
 /**
  * Relevance: ts_rank with weights D 0.1 (column names), C 0.2 (description), B 0.4 (keywords), A 1.0
- * (title); a title match always outranks any number of description or column matches. Typo matches rank
- * by how well the title's best stretch matches what was typed.
+ * (title); a title match always outranks any number of description or column matches.
  */
-function scoreSql(text: TextMatch): SQL {
-  if (text.kind === "words") return sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', s.document, tsq)::float8`;
-  if (text.kind === "typo") return sql`word_similarity(typed, s.title_folded)::float8`;
-  return sql`0::float8`;
-}
+const scoreSql = (text: TextMatch): SQL =>
+  text.kind === "none" ? sql`0::float8` : sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', s.document, tsq)::float8`;
 
 const filterSql = (f: FacetFilter) => sql`s.terms && ${textArray(f.terms)}`;
 

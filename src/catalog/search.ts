@@ -3,7 +3,7 @@
  * forgiven), facet filters, facet counts, sorts and keyset pages — over only the datasets the caller may
  * see. How it works is written up in docs/search.md; the SQL is in `search-sql.ts`.
  */
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Actor } from "../auth/permissions.ts";
 import { execute, type Queryable } from "../db/client.ts";
 import { datasets, organizations } from "../db/schema.ts";
@@ -36,11 +36,6 @@ import { toDataset } from "./service.ts";
 
 export type { Facet, SearchParams, SearchResult, SearchSort } from "./search-params.ts";
 
-/**
- * How similar (pg_trgm word similarity, 0–1) a title's best-matching stretch must be to what was typed
- * for a typo match: "thuogn mai" against "thương mại điện tử" scores 0.57 (pg_trgm's default is 0.6).
- */
-export const TYPO_THRESHOLD = 0.5;
 /** Typo matching starts at this many letters: shorter input is still being typed, and prefixes cover it. */
 const TYPO_MIN_LETTERS = 4;
 
@@ -48,7 +43,7 @@ const TYPO_MIN_LETTERS = 4;
  * The datasets matching `params` that `actor` may see, one page of them, how many there are and — unless
  * `includeFacets` is false — the counts of each facet's values (top `facetLimit` per facet, plus any value
  * filtered on), each facet counted under every other filter. Free text matches whole words, the last as a
- * prefix; only if that finds nothing are titles matched by similarity, to forgive typos.
+ * prefix; only if that finds nothing is each word also tried as its closest title words (typos), in titles.
  * Sort defaults to relevance with text and to last modified without.
  * @throws AppError `validation_failed` for a cursor not given out for this sort.
  */
@@ -75,11 +70,7 @@ export async function searchDatasets(
   };
   const exact = await runSearch(q, plan, request);
   if (exact.total > 0 || !mayBeTypo(words)) return exact;
-  const typo: SearchPlan = {
-    ...plan,
-    text: { kind: "typo", text: words.join(" ") },
-  };
-  return withWordSimilarityThreshold(q, TYPO_THRESHOLD, (tx) => runSearch(tx, typo, request));
+  return runSearch(q, { ...plan, text: { kind: "typo", words } }, request);
 }
 
 /** Who sees what, as `can(actor, "dataset.read", …)` decides it for live datasets (checked by the tests). */
@@ -211,28 +202,5 @@ async function loadDatasets(q: Queryable, ids: string[]): Promise<Dataset[]> {
   return ids.flatMap((id) => {
     const hit = byId.get(id);
     return hit && hit.row.deletedAt === null ? [toDataset(hit.row, hit.orgName)] : [];
-  });
-}
-
-/**
- * Runs `fn` in a transaction (a savepoint inside one) whose trigram word-similarity threshold is
- * `threshold`, restoring the previous one after, so a caller's own transaction is left as it was.
- */
-async function withWordSimilarityThreshold<T>(
-  q: Queryable,
-  threshold: number,
-  fn: (tx: Queryable) => Promise<T>,
-): Promise<T> {
-  return q.transaction(async (tx) => {
-    const setting = "pg_trgm.word_similarity_threshold";
-    const [before] = await execute<{ value: string }>(
-      tx,
-      sql`select current_setting(${setting}, true) as value`,
-    );
-    await execute(tx, sql`select set_config(${setting}, ${String(threshold)}, true)`);
-    const result = await fn(tx);
-    // On failure the rollback restores it.
-    await execute(tx, sql`select set_config(${setting}, ${before?.value ?? "0.6"}, true)`);
-    return result;
   });
 }

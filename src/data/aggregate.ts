@@ -133,7 +133,9 @@ export async function aggregateRows(
     order.length > 0 ? `ORDER BY ${order.join(", ")}` : "",
     `LIMIT ${b.bind(BigInt(request.limit + 1))}`,
   ].join(" ");
-  const result = await ctx.engine.withConnection((c) => selectRows(c, ctx.blobs.root, sql, b.values));
+  const result = await readPreferringCopy(ctx, source, selection, (s) =>
+    ctx.engine.withConnection((c) => selectRows(c, ctx.blobs.root, sql.replace(FROM_MARK, fromVersion(s)), b.values)),
+  );
   const truncated = result.rows.length > request.limit;
   const rows = truncated ? result.rows.slice(0, request.limit) : result.rows;
   return {

@@ -1,8 +1,8 @@
 /**
  * Row order and keyset paging. `sort=-a,b` orders by the named fields (nulls last either way), then by
  * the row's position in the version's file, so the order is total and stable. Without `sort`, rows come
- * in file order with no ORDER BY at all: DuckDB keeps a Parquet scan's order (`preserve_insertion_order`),
- * so a page can stop reading once it has its rows.
+ * in file order, with no ORDER BY at all when reading the version's own file: DuckDB keeps a Parquet
+ * scan's order (`preserve_insertion_order`), so a page can stop reading once it has its rows.
  *
  * A cursor holds the version, a fingerprint of the query it belongs to, and the last row's sort values and
  * row id; the next page is the rows strictly after that key. Its values are the client's, so they are
@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import type { Bindings } from "./bindings.ts";
 import { quoteIdentifier } from "./bindings.ts";
 import { coerceValue } from "./coerce.ts";
-import { ROW_ID } from "./source.ts";
+import type { VersionSource } from "./source.ts";
 import { type DataField, invalidParameter, requireField } from "./table-schema.ts";
 
 export interface SortKey {
@@ -38,13 +38,13 @@ export function parseSort(fields: readonly DataField[], sort: string | undefined
   return keys;
 }
 
-/** The ORDER BY clause, or "" for file order. */
-export function orderByClause(keys: readonly SortKey[]): string {
-  if (keys.length === 0) return "";
+/** The ORDER BY clause, or "" for the order of the version's own file. */
+export function orderByClause(keys: readonly SortKey[], source: VersionSource): string {
+  if (keys.length === 0 && !source.clusteredBy) return "";
   const terms = keys.map(
     (k) => `${quoteIdentifier(k.field.name)} ${k.descending ? "DESC" : "ASC"} NULLS LAST`,
   );
-  return `ORDER BY ${[...terms, `${ROW_ID} ASC`].join(", ")}`;
+  return `ORDER BY ${[...terms, `${source.rowId} ASC`].join(", ")}`;
 }
 
 export interface Cursor {
@@ -101,7 +101,12 @@ export function checkCursor(cursor: Cursor, keys: readonly SortKey[], fingerprin
  * "Strictly after the cursor's row" in the order of `keys` (then row id), as a condition with its values
  * bound. Null sort values (which sort last) are handled by the shape of the condition.
  */
-export function afterCursorCondition(keys: readonly SortKey[], cursor: Cursor, b: Bindings): string {
+export function afterCursorCondition(
+  keys: readonly SortKey[],
+  cursor: Cursor,
+  b: Bindings,
+  rowId: string,
+): string {
   const equal: string[] = [];
   const alternatives: string[] = [];
   keys.forEach((key, i) => {
@@ -120,6 +125,6 @@ export function afterCursorCondition(keys: readonly SortKey[], cursor: Cursor, b
     );
     equal.push(`${column} = ${value}`);
   });
-  alternatives.push([...equal, `${ROW_ID} > ${b.bind(BigInt(cursor.r))}`].join(" AND "));
+  alternatives.push([...equal, `${rowId} > ${b.bind(BigInt(cursor.r))}`].join(" AND "));
   return alternatives.map((a) => `(${a})`).join(" OR ");
 }

@@ -9,7 +9,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Engine } from "../engine/index.ts";
 import { Bindings, quoteServerLiteral } from "./bindings.ts";
 import { type Selection, whereClause } from "./selection.ts";
-import { fromVersion, ROW_ID, type VersionSource } from "./source.ts";
+import { fromVersion, type VersionSource } from "./source.ts";
 import { selectRows } from "./statements.ts";
 
 export type TotalMode = "exact" | "estimate" | "none";
@@ -79,14 +79,16 @@ async function countSampled(
   source: VersionSource,
   selection: Selection,
 ): Promise<Total> {
-  const groups = await rowGroups(connection, blobRoot, source.file);
+  // A clustered copy is sorted, so a sample of its row groups says nothing; filtered on its field, its
+  // exact count reads little anyway.
+  const groups = source.clusteredBy ? [] : await rowGroups(connection, blobRoot, source.file);
   if (source.version.rows <= EXACT_BELOW_ROWS || groups.length <= SAMPLE_ROW_GROUPS * 2) {
     return { total: await countExact(connection, blobRoot, source, selection), estimated: false };
   }
   const sample = spreadSample(groups, SAMPLE_ROW_GROUPS);
   const b = new Bindings();
   const parts = sample.map(([start, end]) => {
-    const range = `${ROW_ID} >= ${b.bind(BigInt(start))} AND ${ROW_ID} < ${b.bind(BigInt(end))}`;
+    const range = `file_row_number >= ${b.bind(BigInt(start))} AND file_row_number < ${b.bind(BigInt(end))}`;
     return `SELECT count(*) AS n FROM ${fromVersion(source)} ${whereClause(selection, source.fields, b, [range])}`;
   });
   const { rows } = await selectRows(

@@ -319,11 +319,9 @@ export const searchTerms = pgTable("search_terms", {
  * word is replaced by its closest title words. Kept by the search trigger; words are never removed (a
  * word no title has any more only adds an alternative that matches nothing).
  */
-export const searchWords = pgTable(
-  "search_words",
-  { word: text("word").primaryKey() },
-  (t) => [index("search_words_trgm_idx").using("gin", sql`${t.word} gin_trgm_ops`)],
-);
+export const searchWords = pgTable("search_words", { word: text("word").primaryKey() }, (t) => [
+  index("search_words_trgm_idx").using("gin", sql`${t.word} gin_trgm_ops`),
+]);
 
 /**
  * Facet counts of the live datasets per organization and openness, kept by the same trigger as

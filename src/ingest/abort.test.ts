@@ -77,11 +77,8 @@ describe("abort", () => {
   });
 
   it("interrupts DuckDB in the middle of a scan", async () => {
-    const started = Date.now();
-    const full = await h.ingest(bigCsv).then(() => Date.now() - started);
-    const abortStarted = Date.now();
-    expect(await abortAt(bigCsv, "write", 100)).toMatchObject({ code: "aborted" });
-    expect(Date.now() - abortStarted).toBeLessThan(full);
+    const error = await abortAt(bigCsv, "write", 100);
+    expect(error).toMatchObject({ code: "aborted", cause: { code: "query_failed", kind: "interrupt" } });
   });
 
   it("stops a transcoding in the middle", async () => {

@@ -31,8 +31,8 @@ export async function runStatement<T extends Row = Row>(
   try {
     return await queryConnection<T>(connection, sql);
   } catch (error) {
-    if (signal?.aborted)
-      throw new IngestError("aborted", "The ingest was aborted", {}, { cause: signal.reason });
+    // the cause is DuckDB's interrupt, so a caller can tell a statement cut short from one never started
+    if (signal?.aborted) throw new IngestError("aborted", "The ingest was aborted", {}, { cause: error });
     throw error;
   } finally {
     clearInterval(timer);

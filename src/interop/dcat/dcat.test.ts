@@ -41,7 +41,7 @@ describe.each(DATABASE_KINDS)("DCAT-AP export on %s", (database) => {
   const org = "so-nong-nghiep";
 
   beforeAll(async () => {
-    t = await testApp();
+    t = await testApp({ database });
     await t.makeOrg({
       name: org,
       title: "Sở Nông nghiệp và Phát triển nông thôn",
