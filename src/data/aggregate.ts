@@ -8,6 +8,7 @@ import type { LoadedDataset } from "../catalog/service.ts";
 import type { AppContext } from "../context.ts";
 import type { Row } from "../engine/index.ts";
 import { Bindings, quoteIdentifier } from "./bindings.ts";
+import { readPreferringCopy } from "./clustered.ts";
 import { parseSelection, whereClause } from "./selection.ts";
 import { fromVersion, openVersion, type VersionSource } from "./source.ts";
 import { selectRows } from "./statements.ts";
@@ -126,15 +127,17 @@ export async function aggregateRows(
 
   const b = new Bindings();
   const where = whereClause(selection, source.fields, b);
-  const sql = [
-    `SELECT ${[...groupColumns, ...metrics.map(metricSql)].join(", ")}`,
-    `FROM ${fromVersion(source)} ${where}`,
-    groupColumns.length > 0 ? `GROUP BY ${groupColumns.join(", ")}` : "",
-    order.length > 0 ? `ORDER BY ${order.join(", ")}` : "",
-    `LIMIT ${b.bind(BigInt(request.limit + 1))}`,
-  ].join(" ");
+  const limit = `LIMIT ${b.bind(BigInt(request.limit + 1))}`;
+  const sqlFrom = (s: VersionSource) =>
+    [
+      `SELECT ${[...groupColumns, ...metrics.map(metricSql)].join(", ")}`,
+      `FROM ${fromVersion(s)} ${where}`,
+      groupColumns.length > 0 ? `GROUP BY ${groupColumns.join(", ")}` : "",
+      order.length > 0 ? `ORDER BY ${order.join(", ")}` : "",
+      limit,
+    ].join(" ");
   const result = await readPreferringCopy(ctx, source, selection, (s) =>
-    ctx.engine.withConnection((c) => selectRows(c, ctx.blobs.root, sql.replace(FROM_MARK, fromVersion(s)), b.values)),
+    ctx.engine.withConnection((c) => selectRows(c, ctx.blobs.root, sqlFrom(s), b.values)),
   );
   const truncated = result.rows.length > request.limit;
   const rows = truncated ? result.rows.slice(0, request.limit) : result.rows;

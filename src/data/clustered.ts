@@ -1,6 +1,6 @@
 /**
- * Clustered copies: a large version filtered on one field again and again (`ma_tinh=01`) is copied once,
- * in the background, into a Parquet file sorted by that field in small row groups, keeping each row's
+ * Clustered copies: a large version filtered on one field again and again (`ma_tinh=01`; from the
+ * `REQUESTS_BEFORE_COPY`th request on) is copied once, in the background, into a Parquet file sorted by that field in small row groups, keeping each row's
  * position as a column. A filter on the field then reads only the row groups whose statistics can hold
  * the value instead of decoding the whole file — the page, the count and the aggregate alike — much as
  * PostgreSQL reads through an index. Until a copy is ready (and for every other query) the version's own
@@ -20,6 +20,8 @@ import { COPY_ROW_ID, fromCopy, fromVersion, type VersionSource } from "./source
 
 /** Versions smaller than this are scanned whole: fast enough, not worth a copy. */
 export const CLUSTER_MIN_ROWS = 1_000_000;
+/** A copy is made once a field's filter has been asked for this often: one-off queries make none. */
+export const REQUESTS_BEFORE_COPY = 3;
 export const COPIES_PER_VERSION = 2;
 export const CACHE_BYTES = 8 * 1024 ** 3;
 /** Rows per row group of a copy: small, so a selective filter decodes little beyond what it selects. */
@@ -35,12 +37,16 @@ interface Copy {
 
 const copies = new Map<string, Copy>();
 const failed = new Set<string>();
+const requests = new Map<string, number>();
+const REQUEST_COUNTS_KEPT = 10_000;
 const pending = new Map<string, Promise<void>>();
 let buildQueue: Promise<unknown> = Promise.resolve();
 
 /** Copies are per blob root (one process may serve several, as tests do), per version content, per field. */
-const versionKey = (ctx: AppContext, source: VersionSource) => `${ctx.blobs.root}\u0000${source.version.sha256}`;
-const keyOf = (ctx: AppContext, source: VersionSource, field: string) => `${versionKey(ctx, source)}\u0000${field}`;
+const versionKey = (ctx: AppContext, source: VersionSource) =>
+  `${ctx.blobs.root}\u0000${source.version.sha256}`;
+const keyOf = (ctx: AppContext, source: VersionSource, field: string) =>
+  `${versionKey(ctx, source)}\u0000${field}`;
 
 /** Fields whose equality or `in` filters a clustered copy can serve (booleans split too coarsely). */
 function candidateFields(source: VersionSource, selection: Selection): string[] {
@@ -64,16 +70,29 @@ export function clusteredSource(ctx: AppContext, source: VersionSource, selectio
       return fromCopy(source, copy.file, field);
     }
   }
-  const wanted = fields.find((field) => !failed.has(keyOf(ctx, source, field)) && !pending.has(keyOf(ctx, source, field)));
+  const wanted = fields.find((field) => {
+    const key = keyOf(ctx, source, field);
+    return countRequest(key) >= REQUESTS_BEFORE_COPY && !failed.has(key) && !pending.has(key);
+  });
   const prefix = `${versionKey(ctx, source)}\u0000`;
   const held = [...copies.keys(), ...pending.keys()].filter((k) => k.startsWith(prefix));
   if (wanted && held.length < COPIES_PER_VERSION) startCopy(ctx, source, wanted);
   return source;
 }
 
+/** Counts one more request for `key` and returns the count (the counts kept are bounded). */
+function countRequest(key: string): number {
+  const count = (requests.get(key) ?? 0) + 1;
+  if (!requests.has(key) && requests.size >= REQUEST_COUNTS_KEPT) requests.clear();
+  requests.set(key, count);
+  return count;
+}
+
 function startCopy(ctx: AppContext, source: VersionSource, field: string): void {
   const key = keyOf(ctx, source, field);
-  const build = (buildQueue = buildQueue.then(() => buildCopy(ctx, source, field)))
+  const built = buildQueue.then(() => buildCopy(ctx, source, field));
+  buildQueue = built.catch(() => undefined);
+  const settled = built
     .then((copy) => {
       copies.set(key, copy);
       return evictBeyond(CACHE_BYTES);
@@ -82,7 +101,7 @@ function startCopy(ctx: AppContext, source: VersionSource, field: string): void 
       failed.add(key);
     })
     .finally(() => pending.delete(key));
-  pending.set(key, build);
+  pending.set(key, settled);
 }
 
 async function buildCopy(ctx: AppContext, source: VersionSource, field: string): Promise<Copy> {

@@ -191,7 +191,7 @@ export async function prepareDownload(
   }
 
   const b = new Bindings();
-  const select = `SELECT ${projection(fields, request.format)} FROM ${fromVersion(source)} ${whereClause(selection, source.fields, b)} ${orderByClause(sortKeys)}`;
+  const select = `SELECT ${projection(fields, request.format)} FROM ${fromVersion(source)} ${whereClause(selection, source.fields, b)} ${orderByClause(sortKeys, source)}`;
   const file = path.join(blobRoot, ".tmp", `download-${randomUUID()}.${request.format}`);
   try {
     await ctx.engine.withConnection((connection) =>

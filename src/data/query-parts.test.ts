@@ -89,14 +89,14 @@ describe("keyset condition", () => {
       { field: field("diem", "number"), descending: true },
       { field: field("ten", "string"), descending: false },
     ];
-    expect(afterCursorCondition(keys, { n: 1, f: "", k: [9.5, "b"], r: 41 }, b)).toBe(
+    expect(afterCursorCondition(keys, { n: 1, f: "", k: [9.5, "b"], r: 41 }, b, "file_row_number")).toBe(
       '(("diem" < $1::DOUBLE OR "diem" IS NULL)) OR ("diem" = $1::DOUBLE AND ("ten" > $2::VARCHAR OR "ten" IS NULL)) OR ("diem" = $1::DOUBLE AND "ten" = $2::VARCHAR AND file_row_number > $3)',
     );
     expect(b.values).toEqual([9.5, "b", 41n]);
     const nulls = new Bindings();
-    expect(afterCursorCondition(keys.slice(0, 1), { n: 1, f: "", k: [null], r: 7 }, nulls)).toBe(
-      '("diem" IS NULL AND file_row_number > $1)',
-    );
+    expect(
+      afterCursorCondition(keys.slice(0, 1), { n: 1, f: "", k: [null], r: 7 }, nulls, "file_row_number"),
+    ).toBe('("diem" IS NULL AND file_row_number > $1)');
   });
 });
 

@@ -14,6 +14,7 @@ import type { LoadedDataset } from "../catalog/service.ts";
 import type { AppContext } from "../context.ts";
 import type { Row, SqlValue } from "../engine/index.ts";
 import { Bindings, quoteIdentifier } from "./bindings.ts";
+import { readPreferringCopy } from "./clustered.ts";
 import {
   afterCursorCondition,
   type Cursor,
@@ -25,7 +26,6 @@ import {
   queryFingerprint,
 } from "./ordering.ts";
 import { isEverything, parseSelection, pickFields, type Selection, whereClause } from "./selection.ts";
-import { clusteredSource, readPreferringCopy } from "./clustered.ts";
 import { fromVersion, openVersion, type VersionSource } from "./source.ts";
 import { type Rows, selectRows } from "./statements.ts";
 import { type DataField, invalidParameter } from "./table-schema.ts";
@@ -92,12 +92,14 @@ function pageSql(
   q: PageQuery,
   rows: number,
   offset: number,
-  window?: [number, number],
+  window?: { start: number; end?: number },
 ): { sql: string; params: unknown[] } {
   const b = new Bindings();
   const extra: string[] = [];
-  if (window) extra.push(`${q.source.rowId} >= ${b.bind(BigInt(window[0]))} AND ${q.source.rowId} < ${b.bind(BigInt(window[1]))}`);
-  else if (q.cursor) extra.push(afterCursorCondition(q.sortKeys, q.cursor, b, q.source.rowId));
+  if (window) {
+    extra.push(`${q.source.rowId} >= ${b.bind(BigInt(window.start))}`);
+    if (window.end !== undefined) extra.push(`${q.source.rowId} < ${b.bind(BigInt(window.end))}`);
+  } else if (q.cursor) extra.push(afterCursorCondition(q.sortKeys, q.cursor, b, q.source.rowId));
   const columns = [...q.fields, ...q.sortKeys.map((k) => k.field)].map((f) => quoteIdentifier(f.name));
   const where = whereClause(q.selection, q.source.fields, b, extra);
   const page = `LIMIT ${b.bind(BigInt(rows))}${offset > 0 ? ` OFFSET ${b.bind(BigInt(offset))}` : ""}`;
@@ -122,10 +124,13 @@ async function readPage(ctx: AppContext, q: PageQuery, rows: number, offset: num
   return ctx.engine.withConnection(async (c) => {
     const found: Rows["rows"] = [];
     let start = q.cursor ? q.cursor.r + 1 : 0;
-    for (let size = FIRST_WINDOW; found.length < rows && start < q.source.version.rows; size *= 4) {
-      const { sql, params } = pageSql(q, rows - found.length, 0, [start, start + size]);
+    for (let size = FIRST_WINDOW; found.length < rows; size *= 4) {
+      // The last window is open-ended, so no row is missed whatever the recorded row count says.
+      const end = start + size < q.source.version.rows ? start + size : undefined;
+      const { sql, params } = pageSql(q, rows - found.length, 0, { start, end });
       found.push(...(await selectRows(c, blobRoot, sql, params)).rows);
-      start += size;
+      if (end === undefined) break;
+      start = end;
     }
     return found;
   });
@@ -163,14 +168,12 @@ export async function readRows(
   const q: PageQuery = { source, fields, selection, sortKeys, cursor, fingerprint };
 
   const everything = isEverything(selection);
-  const [page, total] = await Promise.all([
-    readPreferringCopy(ctx, source, selection, (s) =>
+  const [page, total] = await readPreferringCopy(ctx, source, selection, (s) =>
+    Promise.all([
       readPage(ctx, { ...q, source: s }, request.limit + 1, request.offset),
-    ),
-    readPreferringCopy(ctx, source, selection, (s) =>
       totalFor(ctx.engine, ctx.blobs.root, s, selection, request.total, everything),
-    ),
-  ]);
+    ]),
+  );
   const more = page.length > request.limit;
   const rows = more ? page.slice(0, request.limit) : page;
   return {

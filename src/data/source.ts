@@ -11,8 +11,12 @@ import { AppError } from "../errors.ts";
 import { quoteIdentifier, quoteServerLiteral } from "./bindings.ts";
 import { type DataField, fieldsOf } from "./table-schema.ts";
 
-/** The row id `read_parquet(…, file_row_number = true)` adds: the row's position in the version's file. */
-const FILE_ROW_NUMBER = "file_row_number";
+/**
+ * The row id `read_parquet(…, file_row_number = true)` adds: the row's position in the version's file —
+ * the `rowId` of every source `openVersion` returns.
+ */
+export const ROW_ID = "file_row_number";
+const FILE_ROW_NUMBER = ROW_ID;
 /** The column a clustered copy keeps each row's position in. */
 export const COPY_ROW_ID = "__mekong_row";
 
@@ -34,12 +38,19 @@ export interface VersionSource {
  * The dataset's version `n` (its current one when `n` is undefined).
  * @throws `version_not_found` (also for a dataset with no versions)
  */
-export async function openVersion(ctx: AppContext, dataset: LoadedDataset, n?: number): Promise<VersionSource> {
+export async function openVersion(
+  ctx: AppContext,
+  dataset: LoadedDataset,
+  n?: number,
+): Promise<VersionSource> {
   const version = await getVersion(ctx.db, dataset, n);
   const fields = fieldsOf(version.tableSchema);
   if (fields.some((f) => f.name === FILE_ROW_NUMBER)) {
     // read_parquet cannot add its row number next to a column of the same name.
-    throw new AppError("internal_error", `a field named ${FILE_ROW_NUMBER} cannot be served by the data API yet`);
+    throw new AppError(
+      "internal_error",
+      `a field named ${FILE_ROW_NUMBER} cannot be served by the data API yet`,
+    );
   }
   return {
     dataset,

@@ -1,6 +1,7 @@
 /**
  * Reads what the DCAT-AP export publishes: live `open` datasets (what an anonymous caller may read) with
- * their organization and current version, in (organization, name) order, a batch at a time.
+ * their organization and current version, a batch at a time, in (organization id, name) order — the order
+ * of the unique index on live datasets, so each batch is an index range scan, not a sort of the catalog.
  *
  * These queries read the catalog's tables directly, against the rule that modules go through each
  * other's services: the catalog service has no listing that joins organization and version and filters
@@ -8,7 +9,7 @@
  */
 import { and, asc, eq, gte, isNull, max, min, sql } from "drizzle-orm";
 import type { DatasetMetadata } from "../../catalog/metadata.ts";
-import type { Queryable } from "../../db/client.ts";
+import type { Db, Queryable } from "../../db/client.ts";
 import { datasets, datasetVersions, organizations } from "../../db/schema.ts";
 import type { ExportedDataset } from "./dataset-graph.ts";
 
@@ -48,6 +49,7 @@ export async function exportTotals(q: Queryable, f: ExportFilter) {
 function selectExported(q: Queryable) {
   return q
     .select({
+      orgId: datasets.orgId,
       name: datasets.name,
       title: datasets.title,
       description: datasets.description,
@@ -81,7 +83,7 @@ function selectExported(q: Queryable) {
 
 type SelectedRow = Awaited<ReturnType<typeof selectExported>>[number];
 
-function toExported(r: SelectedRow): ExportedDataset {
+function toExported({ orgId: _orgId, ...r }: SelectedRow): ExportedDataset {
   return {
     ...r,
     hasSchema: Boolean(r.hasSchema),
@@ -91,32 +93,53 @@ function toExported(r: SelectedRow): ExportedDataset {
 }
 
 /**
- * Open datasets in (organization, name) order, skipping `offset` and yielding at most `limit` (all when
- * absent), fetched in batches of {@link EXPORT_BATCH} by keyset so memory stays flat.
+ * One batch in index order. Sorting is switched off for its transaction: with statistics that lag behind
+ * the table (PGlite runs no autovacuum; a bulk load does the same on a server) the planner would rather
+ * sort every remaining row for each batch than walk the index, making an export quadratic — measured at
+ * 97 s instead of a few for 100,000 datasets.
  */
-export async function* exportedDatasets(
-  q: Queryable,
-  f: ExportFilter & { offset?: number; limit?: number },
-): AsyncGenerator<ExportedDataset> {
-  let remaining = f.limit ?? Number.POSITIVE_INFINITY;
-  let after: { org: string; name: string } | undefined;
-  while (remaining > 0) {
-    const size = Math.min(EXPORT_BATCH, remaining);
-    const rows = await selectExported(q)
+function exportBatch(
+  db: Db,
+  f: ExportFilter,
+  after: { orgId: string; name: string } | undefined,
+  size: number,
+  offset: number,
+) {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_sort = off`);
+    return selectExported(tx)
       .where(
         and(
           openAndLive(f),
-          after ? sql`(${organizations.name}, ${datasets.name}) > (${after.org}, ${after.name})` : undefined,
+          after
+            ? sql`(${datasets.orgId}, ${datasets.name}) > (${after.orgId}::uuid, ${after.name})`
+            : undefined,
         ),
       )
-      .orderBy(asc(organizations.name), asc(datasets.name))
+      .orderBy(asc(datasets.orgId), asc(datasets.name))
       .limit(size)
-      .offset(after ? 0 : (f.offset ?? 0));
+      .offset(offset);
+  });
+}
+
+/**
+ * Open datasets in (organization id, name) order, skipping `offset` and yielding at most `limit` (all when
+ * absent), fetched in batches of {@link EXPORT_BATCH} by keyset so memory stays flat.
+ */
+export async function* exportedDatasets(
+  db: Db,
+  f: ExportFilter & { offset?: number; limit?: number },
+): AsyncGenerator<ExportedDataset> {
+  let remaining = f.limit ?? Number.POSITIVE_INFINITY;
+  let after: { orgId: string; name: string } | undefined;
+  while (remaining > 0) {
+    const size = Math.min(EXPORT_BATCH, remaining);
+    const rows = await exportBatch(db, f, after, size, after ? 0 : (f.offset ?? 0));
     for (const r of rows) yield toExported(r);
     const last = rows.at(-1);
     if (!last || rows.length < size) return;
     remaining -= rows.length;
-    after = { org: last.org.name, name: last.name };
+    after = { orgId: last.orgId, name: last.name };
   }
 }
 
