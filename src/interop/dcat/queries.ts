@@ -14,7 +14,7 @@ import { datasets, datasetVersions, organizations } from "../../db/schema.ts";
 import type { ExportedDataset } from "./dataset-graph.ts";
 
 /** Rows fetched per query while streaming: bounds memory whatever the page size. */
-export const EXPORT_BATCH = 100;
+export const EXPORT_BATCH = 500;
 
 export interface ExportFilter {
   modifiedSince?: Date;
