@@ -43,6 +43,8 @@ const EXPECTED: Record<string, string> = {
   allow_community_extensions: "false",
   allow_unsigned_extensions: "false",
   allow_persistent_secrets: "false",
+  // Rows, pages and downloads come back in file order because of it (DuckDB's default, checked here).
+  preserve_insertion_order: "true",
 };
 
 /**

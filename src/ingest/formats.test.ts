@@ -162,6 +162,22 @@ describe("JSON", () => {
       { a: 3, b: null },
     ]);
   });
+
+  it("keeps quoted numbers as text but still reads dates and Có/Không from strings", async () => {
+    const lines = [
+      { ma: "1.001193", n: 641, ngay: "2023-01-31", truc_tuyen: "Có", nam: "2023" },
+      { ma: "2.000001", n: 971, ngay: "2023-02-28", truc_tuyen: "Không", nam: "2024" },
+    ].map((o) => JSON.stringify(o));
+    const result = await h.ingest(await h.file("codes.ndjson", `${lines.join("\n")}\n`));
+    expect(Object.fromEntries(result.schema.fields.map((f) => [f.name, f.type]))).toEqual({
+      ma: "string",
+      n: "integer",
+      ngay: "date",
+      truc_tuyen: "boolean",
+      nam: "string",
+    });
+    expect((await h.rows(result))[0]).toMatchObject({ ma: "1.001193", n: 641, truc_tuyen: true, nam: "2023" });
+  });
 });
 
 describe("Parquet", () => {

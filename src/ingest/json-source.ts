@@ -12,6 +12,8 @@ export interface JsonTable {
   path: string;
   format: "array" | "newline_delimited" | "auto";
   keys: string[];
+  /** Keys whose every value is a JSON string: the file says they are text, so they never become numbers. */
+  quoted: Set<string>;
 }
 
 function jsonFailure(error: unknown): unknown {
@@ -45,7 +47,7 @@ export async function openJson(
   opts: RunOptions,
 ): Promise<JsonTable> {
   const table = { path, format };
-  const described = await runStatement<{ column_name: string }>(
+  const described = await runStatement<{ column_name: string; column_type: string }>(
     connection,
     `DESCRIBE SELECT * FROM ${readJson(table)}`,
     opts,
@@ -54,7 +56,8 @@ export async function openJson(
   });
   const keys = described.map((d) => d.column_name);
   if (keys.length === 0) throw new IngestError("empty_file", "The JSON holds no objects with fields", {});
-  return { ...table, keys };
+  const quoted = new Set(described.filter((d) => d.column_type === "VARCHAR").map((d) => d.column_name));
+  return { ...table, keys, quoted };
 }
 
 /** `(SELECT … FROM read_json(…))` with every key as text, missing values as NULL. */

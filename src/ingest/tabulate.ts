@@ -25,6 +25,9 @@ import { ident } from "./sql.ts";
 import type { TableSchema, TableSchemaField } from "./types.ts";
 import { copiedRows, copyToParquet, writeParquet } from "./write.ts";
 
+/** Types a JSON string value is never inferred as. */
+const NUMERIC_TYPES: ReadonlySet<Candidate["type"]> = new Set(["integer", "number", "year"]);
+
 export interface Tabulated {
   rows: number;
   schema: TableSchema;
@@ -233,6 +236,11 @@ async function tabulateJson(
     table.keys,
     names,
     sample.map((row) => table.keys.map((k) => (row[k] ?? null) as string | null)),
+  );
+  // JSON types its values: a quoted "1.001193" is a code, not a number. Strings may still be dates,
+  // times or `Có/Không` booleans, which JSON has no type for.
+  plan.chains = plan.chains.map((chain, j) =>
+    table.quoted.has(table.keys[j] as string) ? chain.filter((c) => !NUMERIC_TYPES.has(c.type)) : chain,
   );
   const [row] = await runJsonStatement(connection, checkSql(relation, plan), inferRun);
   const check = pickCandidates(row ?? {}, plan);
