@@ -46,7 +46,12 @@ try {
     peakRssDuringIngestBytes = Math.max(peakRssDuringIngestBytes, process.memoryUsage.rss());
   }, 25);
   const started = performance.now();
+  // Seconds from the start to the first report of each stage: where the time goes.
+  const stageStarts: Record<string, number> = {};
   const version = await ingestUpload(ctx, {
+    onProgress: (p) => {
+      stageStarts[p.stage] ??= Number(((performance.now() - started) / 1000).toFixed(3));
+    },
     ds,
     filePath: path.resolve(file),
     options: { mode: "replace", filename: path.basename(file), inferSchema: true },
@@ -59,6 +64,7 @@ try {
   console.log(
     `RESULT ${JSON.stringify({
       seconds,
+      stageStarts,
       rows: version.rows,
       parquetBytes: version.bytes,
       version: version.id,

@@ -45,6 +45,7 @@ const EXPECTED: Record<string, string> = {
   allow_persistent_secrets: "false",
   // Rows, pages and downloads come back in file order because of it (DuckDB's default, checked here).
   preserve_insertion_order: "true",
+  parquet_metadata_cache: "true",
 };
 
 /**
@@ -55,6 +56,10 @@ export async function lockDown(connection: DuckDBConnection, directories: readon
   const list = directories.map(sqlString).join(", ");
   await connection.run(`SET allowed_directories = [${list}]`);
   await connection.run("SET enable_external_access = false");
+  // Parquet footers are parsed once per file, not once per query: blobs and clustered copies are written
+  // once under names never reused, so a cached footer cannot go stale. (A parquet extension setting, so
+  // it cannot be given when the instance is created.)
+  await connection.run("SET parquet_metadata_cache = true");
   await connection.run("SET lock_configuration = true");
 
   const reader = await connection.runAndReadAll(

@@ -176,7 +176,12 @@ describe("JSON", () => {
       truc_tuyen: "boolean",
       nam: "string",
     });
-    expect((await h.rows(result))[0]).toMatchObject({ ma: "1.001193", n: 641, truc_tuyen: true, nam: "2023" });
+    expect((await h.rows(result))[0]).toMatchObject({
+      ma: "1.001193",
+      n: 641,
+      truc_tuyen: true,
+      nam: "2023",
+    });
   });
 });
 

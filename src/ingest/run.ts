@@ -28,6 +28,7 @@ export async function runStatement<T extends Row = Row>(
         if (percentage >= 0) onFraction(Math.min(1, percentage / 100));
       }, POLL_MS)
     : undefined;
+  const traced = process.env.MEKONG_TRACE_INGEST_SQL ? performance.now() : undefined;
   try {
     return await queryConnection<T>(connection, sql);
   } catch (error) {
@@ -35,6 +36,8 @@ export async function runStatement<T extends Row = Row>(
     if (signal?.aborted) throw new IngestError("aborted", "The ingest was aborted", {}, { cause: error });
     throw error;
   } finally {
+    if (traced !== undefined)
+      process.stderr.write(`[ingest sql ${(performance.now() - traced).toFixed(0)} ms] ${sql}\n`);
     clearInterval(timer);
     signal?.removeEventListener("abort", interrupt);
   }
